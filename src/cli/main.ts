@@ -1,0 +1,45 @@
+// The `barelb` command line: argument parsing (commander) and dispatch to commands.
+// Exit statuses: 0 success, 1 the input is invalid, 2 usage error.
+
+import { Command, CommanderError, Option } from 'commander';
+import type { CliIO } from './io.ts';
+import { runPlan } from './plan.ts';
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void): Command {
+  const program = new Command('barelb')
+    .description('Load balancer for bare-metal Kubernetes')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError();
+  program
+    .command('plan')
+    .description('Validate manifests and show which Service gets which address')
+    .requiredOption('-f, --file <path>', 'manifest file or directory (YAML or JSON; repeatable)', collect)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--lb-class <name>', 'only handle Services of this loadBalancerClass (default: Services without a class)')
+    .action((opts: { file: string[]; output: 'table' | 'json'; lbClass?: string }) => {
+      setResult(runPlan({ files: opts.file, output: opts.output, loadBalancerClass: opts.lbClass ?? null }, io));
+    });
+  return program;
+}
+
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  let result: Promise<number> = Promise.resolve(0);
+  const program = buildProgram(io, (p) => (result = p));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are successful exits; everything else commander reports is a usage error.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    throw e;
+  }
+  if (argv.length === 0) {
+    io.stderr(program.helpInformation());
+    return 2;
+  }
+  return result;
+}

@@ -1,0 +1,69 @@
+// Reads manifests from files and directories: YAML (multi-document) or JSON, in a stable order.
+// An adapter: it decodes bytes into plain values and reports what it could not read; it judges nothing.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { ConfigError } from '../api/model.ts';
+
+export type LoadedManifests = {
+  readonly objects: readonly unknown[];
+  readonly errors: readonly ConfigError[];
+  readonly files: readonly string[];
+};
+
+const manifestFile = /\.(ya?ml|json)$/i;
+
+/** Every manifest file under `path` (itself if it is a file), sorted so the order never depends on the file system. */
+async function listFiles(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const full = join(path, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(full)));
+    else if (e.isFile() && manifestFile.test(e.name)) out.push(full);
+  }
+  return out;
+}
+
+/** Decodes one file's text into documents; YAML is a superset of JSON, so one parser serves both. */
+export function decodeManifestText(text: string, file: string): { objects: unknown[]; errors: ConfigError[] } {
+  const objects: unknown[] = [];
+  const errors: ConfigError[] = [];
+  for (const [i, doc] of parseAllDocuments(text, { prettyErrors: true }).entries()) {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const where = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : `document ${i + 1}`;
+        errors.push({ object: file, field: where, message: e.message.split('\n')[0] ?? e.message });
+      }
+      continue;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value !== null && value !== undefined) objects.push(value);
+  }
+  return { objects, errors };
+}
+
+export async function loadManifests(paths: readonly string[]): Promise<LoadedManifests> {
+  const objects: unknown[] = [];
+  const errors: ConfigError[] = [];
+  const files: string[] = [];
+  for (const path of paths) {
+    let found: string[];
+    try {
+      found = await listFiles(path);
+    } catch (e) {
+      errors.push({ object: path, field: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+      continue;
+    }
+    for (const file of found) {
+      files.push(file);
+      const decoded = decodeManifestText(await readFile(file, 'utf8'), file);
+      objects.push(...decoded.objects);
+      errors.push(...decoded.errors);
+    }
+  }
+  return { objects, errors, files };
+}
