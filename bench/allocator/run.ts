@@ -10,6 +10,7 @@ import { parseCidr, type Cidr } from '../../src/net/cidr.ts';
 import type { Family, IP } from '../../src/net/ip.ts';
 import { Allocator } from '../../src/ipam/allocator.ts';
 import { planAllocations } from '../../src/ipam/plan.ts';
+import { LinearScanAllocator } from './linear-baseline.ts';
 
 const sizes = [1_000, 10_000, 100_000] as const;
 const options = { loadBalancerClass: null };
@@ -74,12 +75,22 @@ function churn(family: Family, n: number): Measure {
   return { ms: performance.now() - t0, ops: 2000, state: alloc };
 }
 
-const scenarios: ReadonlyArray<{ readonly name: string; readonly run: (n: number) => Measure }> = [
+/** The baseline: the same N allocations by a walk from the start of the pool (MetalLB's algorithm). */
+function linearBaseline(n: number): Measure {
+  const alloc = new LinearScanAllocator(0xc6120000, 15);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) if (alloc.allocate() === null) throw new Error('baseline pool full');
+  return { ms: performance.now() - t0, ops: n, state: alloc };
+}
+
+const scenarios: ReadonlyArray<{ readonly name: string; readonly run: (n: number) => Measure; readonly sizes?: readonly number[] }> = [
   { name: 'allocate ipv4 (Allocator.assign, /15)', run: (n) => allocateEach('ipv4', n) },
   { name: 'allocate ipv6 (Allocator.assign, /64)', run: (n) => allocateEach('ipv6', n) },
   { name: 're-claim ipv4 (planAllocations)', run: (n) => reclaimAll('ipv4', n) },
   { name: 're-claim ipv6 (planAllocations)', run: (n) => reclaimAll('ipv6', n) },
   { name: 'churn 1k release+1k assign at N in use', run: (n) => churn('ipv4', n) },
+  // Quadratic in N: 100k would take minutes, so the baseline stops at 30k.
+  { name: 'baseline: linear scan from pool start', run: linearBaseline, sizes: [1_000, 10_000, 30_000] },
 ];
 
 type Measured = { readonly ms: number; readonly ops: number; readonly heapUsedMB: number };
@@ -106,10 +117,11 @@ function main(): void {
   const rows: Row[] = [];
   for (const s of scenarios) {
     let base = 0;
-    for (const n of sizes) {
+    const ns = s.sizes ?? sizes;
+    for (const n of ns) {
       const m = measure(s.run, n);
       const usPerOp = (m.ms * 1000) / m.ops;
-      if (n === sizes[0]) base = usPerOp;
+      if (n === ns[0]) base = usPerOp;
       rows.push({ scenario: s.name, n, totalMs: m.ms, usPerOp, ratioTo1k: usPerOp / base, heapUsedMB: m.heapUsedMB });
     }
   }
