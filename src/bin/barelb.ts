@@ -8,7 +8,16 @@ const io = {
   stderr: (text: string) => void process.stderr.write(text),
 };
 
-runCli(process.argv.slice(2), io).then(
+// SIGTERM/SIGINT end long-running commands cleanly (they watch the signal); a second one forces.
+const stop = new AbortController();
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+  });
+}
+
+runCli(process.argv.slice(2), io, stop.signal).then(
   (code) => {
     process.exitCode = code;
   },

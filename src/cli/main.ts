@@ -4,10 +4,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CliIO } from './io.ts';
 import { runPlan } from './plan.ts';
+import { runController } from './controller-command.ts';
+import { logLevels, type LogLevel } from '../log/logger.ts';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void): Command {
+export type CliContext = { readonly io: CliIO; readonly signal: AbortSignal };
+
+function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>) => void): Command {
   const program = new Command('barelb')
     .description('Load balancer for bare-metal Kubernetes')
     .exitOverride()
@@ -22,12 +26,22 @@ function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void): Comma
     .action((opts: { file: string[]; output: 'table' | 'json'; lbClass?: string }) => {
       setResult(runPlan({ files: opts.file, output: opts.output, loadBalancerClass: opts.lbClass ?? null }, io));
     });
+  program
+    .command('controller')
+    .description('Run the controller: allocate addresses and record them (local mode: in DIR/.barelb/state.json)')
+    .requiredOption('--local <dir>', 'local mode: read manifests from this directory')
+    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+    .option('--metrics-address <host:port>', 'serve /metrics, /healthz and /readyz here')
+    .option('--lb-class <name>', 'only handle Services of this loadBalancerClass')
+    .action((opts: { local: string; logLevel: LogLevel; metricsAddress?: string; lbClass?: string }) => {
+      setResult(runController({ local: opts.local, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, signal }));
+    });
   return program;
 }
 
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIO, signal: AbortSignal = new AbortController().signal): Promise<number> {
   let result: Promise<number> = Promise.resolve(0);
-  const program = buildProgram(io, (p) => (result = p));
+  const program = buildProgram({ io, signal }, (p) => (result = p));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -21,6 +21,8 @@ async function listFiles(path: string): Promise<string[]> {
   const entries = await readdir(path, { withFileTypes: true });
   const out: string[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    // Hidden entries (.barelb/ state, editor swap files) are never configuration.
+    if (e.name.startsWith('.')) continue;
     const full = join(path, e.name);
     if (e.isDirectory()) out.push(...(await listFiles(full)));
     else if (e.isFile() && manifestFile.test(e.name)) out.push(full);

@@ -1,0 +1,109 @@
+// The controller's loop, independent of where config and state live: each snapshot from the
+// store is validated, reconciled and, when something changed, persisted through the store.
+// An invalid snapshot changes nothing: the last valid configuration stays in force.
+
+import { parseInput } from '../api/input.ts';
+import type { ConfigError, ServiceKey } from '../api/model.ts';
+import type { AllocationOptions, AllocationPlan } from '../ipam/plan.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ControllerMetrics } from '../metrics/controller-metrics.ts';
+import { pendingIndex, reconcile, type Allocations, type Reconciled } from './reconcile.ts';
+
+export type ControllerSnapshot = {
+  readonly objects: readonly unknown[];
+  /** Problems reading the source itself (unreadable file, YAML syntax). */
+  readonly loadErrors: readonly ConfigError[];
+  /** What the store holds as allocated; null when it could not be read. */
+  readonly held: Allocations | null;
+  readonly heldError: string | null;
+};
+
+export type ControllerStore = {
+  /** Calls `onSnapshot` with the current state and after every change, one at a time, until the signal aborts. */
+  readonly watch: (onSnapshot: (s: ControllerSnapshot) => Promise<void>, signal: AbortSignal) => Promise<void>;
+  /** Makes the outcome durable (local: the state file; Kubernetes: Service status). */
+  readonly persist: (r: Reconciled) => Promise<void>;
+};
+
+export type ControllerDeps = {
+  readonly store: ControllerStore;
+  readonly logger: Logger;
+  readonly metrics: ControllerMetrics;
+  readonly options: AllocationOptions;
+};
+
+export type ControllerStatus = { readonly ready: boolean; readonly lastPlan: AllocationPlan | null };
+
+const errorsKey = (errors: readonly ConfigError[]): string => JSON.stringify(errors);
+
+export class Controller {
+  readonly #deps: ControllerDeps;
+  #allocations: Allocations | null = null;
+  #pending = new Map<ServiceKey, string>();
+  #lastErrors = '';
+  #status: ControllerStatus = { ready: false, lastPlan: null };
+
+  constructor(deps: ControllerDeps) {
+    this.#deps = deps;
+  }
+
+  get status(): ControllerStatus {
+    return this.#status;
+  }
+
+  run(signal: AbortSignal): Promise<void> {
+    return this.#deps.store.watch((s) => this.#onSnapshot(s), signal);
+  }
+
+  async #onSnapshot(s: ControllerSnapshot): Promise<void> {
+    const { logger, metrics } = this.#deps;
+    if (this.#allocations === null) {
+      if (s.held === null) {
+        // Without the record of who holds what, allocating could hand a held address to another Service.
+        logger.error({ error: s.heldError }, 'cannot read the allocation state; not allocating until it is readable');
+        return;
+      }
+      this.#allocations = s.held;
+    }
+    const parsed = parseInput(s.objects);
+    const errors = [...s.loadErrors, ...parsed.errors];
+    if (errors.length > 0) {
+      this.#reportInvalid(errors);
+      return;
+    }
+    if (this.#lastErrors !== '') logger.info({}, 'configuration is valid again');
+    this.#lastErrors = '';
+    metrics.configStale(false);
+    metrics.configLoaded(true);
+    const r = reconcile(parsed.config.pools, parsed.services, this.#allocations, this.#pending, this.#deps.options);
+    if (r.changed || r.events.length > 0) await this.#persist(r);
+    this.#allocations = r.allocations;
+    this.#pending = pendingIndex(r.plan);
+    metrics.observePlan(r.plan);
+    for (const e of r.events) {
+      const line = { service: e.key, reason: e.reason, ...(e.code === null ? {} : { code: e.code }) };
+      if (e.type === 'Warning') logger.warn(line, e.message);
+      else logger.info(line, e.message);
+    }
+    this.#status = { ready: true, lastPlan: r.plan };
+  }
+
+  async #persist(r: Reconciled): Promise<void> {
+    try {
+      await this.#deps.store.persist(r);
+      this.#deps.metrics.stateWrite(true);
+    } catch (e) {
+      this.#deps.metrics.stateWrite(false);
+      throw e;
+    }
+  }
+
+  #reportInvalid(errors: readonly ConfigError[]): void {
+    const key = errorsKey(errors);
+    this.#deps.metrics.configStale(this.#allocations !== null && this.#status.ready);
+    if (key === this.#lastErrors) return;
+    this.#lastErrors = key;
+    for (const e of errors) this.#deps.logger.warn({ object: e.object, field: e.field }, e.message);
+    this.#deps.logger.error({ errors: errors.length }, 'configuration is invalid; keeping the last valid one in force');
+  }
+}

@@ -1,0 +1,86 @@
+// The controller's decision for one snapshot: who holds which addresses, what changed, and
+// what to tell the operator. Pure: the store adapters persist the result and emit the events.
+
+import type { Pool, ServiceInput, ServiceKey } from '../api/model.ts';
+import type { IP } from '../net/ip.ts';
+import { planAllocations, type AllocationOptions, type AllocationPlan, type ServiceDecision } from '../ipam/plan.ts';
+
+/** What is persisted per Service: status.loadBalancer.ingress and the pool annotation. */
+export type Allocation = { readonly ips: readonly IP[]; readonly pool: string };
+export type Allocations = ReadonlyMap<ServiceKey, Allocation>;
+
+export type ServiceEvent = {
+  readonly key: ServiceKey;
+  readonly type: 'Normal' | 'Warning';
+  /** Stable: IPAllocated, IPReleased, AllocationFailed (with the pending reason code). */
+  readonly reason: 'IPAllocated' | 'IPReleased' | 'AllocationFailed';
+  readonly code: string | null;
+  readonly message: string;
+};
+
+export type Reconciled = {
+  readonly plan: AllocationPlan;
+  readonly allocations: Allocations;
+  /** True when some Service's addresses differ from `previous`: only then is a write due. */
+  readonly changed: boolean;
+  readonly events: readonly ServiceEvent[];
+};
+
+const sameIPs = (a: readonly IP[], b: readonly IP[]): boolean => a.length === b.length && a.every((ip, i) => ip === b[i]);
+
+/**
+ * Addresses already held (the store's record, else the Service's own status) are the
+ * Services' ingress IPs, so planning re-claims them before anything new is handed out.
+ */
+function withHeldIPs(services: readonly ServiceInput[], previous: Allocations): ServiceInput[] {
+  return services.map((s) => {
+    const held = previous.get(s.key);
+    return held === undefined ? s : { ...s, ingressIPs: held.ips };
+  });
+}
+
+function eventFor(d: ServiceDecision, before: Allocation | undefined, previousReason: string | undefined): ServiceEvent | null {
+  switch (d.state) {
+    case 'allocated':
+      if (before !== undefined && sameIPs(before.ips, d.ips) && before.pool === d.pool) return null;
+      return { key: d.key, type: 'Normal', reason: 'IPAllocated', code: null, message: d.message };
+    case 'pending':
+      if (before !== undefined) return { key: d.key, type: 'Warning', reason: 'IPReleased', code: d.reason, message: `released ${before.ips.join(', ')}: ${d.message}` };
+      if (previousReason === `${d.reason}:${d.message}`) return null;
+      return { key: d.key, type: 'Warning', reason: 'AllocationFailed', code: d.reason, message: d.message };
+    case 'ignored':
+      return before === undefined ? null : { key: d.key, type: 'Normal', reason: 'IPReleased', code: null, message: `released ${before.ips.join(', ')}: ${d.message}` };
+  }
+}
+
+/**
+ * `pendingBefore` holds "reason:message" of Services pending in the previous round, so an
+ * unchanged pending state is not reported again on every snapshot.
+ */
+export function reconcile(
+  pools: readonly Pool[],
+  services: readonly ServiceInput[],
+  previous: Allocations,
+  pendingBefore: ReadonlyMap<ServiceKey, string>,
+  options: AllocationOptions,
+): Reconciled {
+  const plan = planAllocations(pools, withHeldIPs(services, previous), options);
+  const allocations = new Map<ServiceKey, Allocation>();
+  const events: ServiceEvent[] = [];
+  for (const d of plan.services) {
+    if (d.state === 'allocated') allocations.set(d.key, { ips: d.ips, pool: d.pool });
+    const e = eventFor(d, previous.get(d.key), pendingBefore.get(d.key));
+    if (e !== null) events.push(e);
+  }
+  const known = new Set(plan.services.map((d) => d.key));
+  const gone = [...previous.keys()].filter((k) => !known.has(k));
+  for (const key of gone) events.push({ key, type: 'Normal', reason: 'IPReleased', code: null, message: 'Service deleted' });
+  const changed = allocations.size !== previous.size || [...allocations].some(([k, a]) => {
+    const b = previous.get(k);
+    return b === undefined || b.pool !== a.pool || !sameIPs(b.ips, a.ips);
+  });
+  return { plan, allocations, changed, events };
+}
+
+export const pendingIndex = (plan: AllocationPlan): Map<ServiceKey, string> =>
+  new Map(plan.services.flatMap((d) => (d.state === 'pending' ? [[d.key, `${d.reason}:${d.message}`] as const] : [])));
