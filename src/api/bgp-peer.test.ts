@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseInput } from './input.ts';
-import { aBFDProfile, aNode, aPeer, expectError, itReportsEach, parseClean, ref } from './test-builders.ts';
+import { aBFDProfile, aNode, aPeer, aSecret, expectError, itReportsEach, parseClean, ref } from './test-builders.ts';
+
 
 const peerA = ref('BGPPeer', 'peer-a');
 const peerB = ref('BGPPeer', 'peer-b');
@@ -92,9 +93,26 @@ describe('BGPPeer model', () => {
   });
 
   it('keeps a password Secret reference for the adapter, defaulting to the peer namespace', () => {
-    const peer = parseClean([aPeer({ spec: { passwordSecret: { name: 'bgp-auth' } } })]).config.bgpPeers[0];
+    const peer = parseClean([aPeer({ spec: { passwordSecret: { name: 'bgp-auth' } } }), aSecret({ name: 'bgp-auth', data: { password: 's3cret' } })]).config.bgpPeers[0];
     expect(peer?.password).to.deep.equal({ kind: 'secret', namespace: 'barelb-system', name: 'bgp-auth' });
   });
+
+  const secretRows: ReadonlyArray<{ name: string; secret: object | null; message: string; transient?: boolean }> = [
+    { name: 'reports a missing Secret as transient', secret: null, message: 'Secret "barelb-system/bgp-auth" does not exist (yet)', transient: true },
+    { name: 'rejects a Secret of the wrong type', secret: aSecret({ name: 'bgp-auth', type: 'Opaque', data: { password: 'x' } }), message: 'has type "Opaque"; it must be kubernetes.io/basic-auth' },
+    { name: 'rejects a Secret without a password key', secret: aSecret({ name: 'bgp-auth', data: { username: 'x' } }), message: 'has no "password" key' },
+    { name: 'rejects a password that would break the frr.conf line', secret: aSecret({ name: 'bgp-auth', data: { password: 'pw\nrouter bgp 1' } }), message: 'must not contain control characters' },
+  ];
+  for (const row of secretRows) {
+    it(`${row.name} without printing the password`, () => {
+      const parsed = parseInput([aPeer({ spec: { passwordSecret: { name: 'bgp-auth' } } }), ...(row.secret === null ? [] : [row.secret])]);
+      const e = parsed.errors.find((x) => x.field === 'spec.passwordSecret');
+      expect(e?.object).to.equal(peerA);
+      expect(e?.message).to.contain(row.message);
+      expect(e?.transient ?? false).to.equal(row.transient ?? false);
+      expect(JSON.stringify(parsed.errors)).not.to.contain('router bgp 1');
+    });
+  }
 
   it('converts a v1beta1 peer to the v1beta2 model with a deprecation warning', () => {
     const parsed = parseInput([aPeer({ apiVersion: 'metallb.io/v1beta1', spec: { peerPort: 0, holdTime: '30s', password: 'pw' } })]);

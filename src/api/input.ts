@@ -10,7 +10,8 @@ import { buildConfig, emptyDrafts, type ConfigDrafts } from './config.ts';
 import { readEndpointSlice } from './endpoint-slice.ts';
 import { readL2Advertisement } from './l2-advertisement.ts';
 import { readMeta, wireObject, type ObjectMeta, type WireObject } from './meta.ts';
-import type { Config, ConfigError, EndpointSliceInput, NamespaceInput, NodeInput, ServiceInput } from './model.ts';
+import type { Config, ConfigError, EndpointSliceInput, NamespaceInput, NodeInput, SecretInput, ServiceInput } from './model.ts';
+import { readSecret, resolvePeerPassword, secretId } from './secret.ts';
 import { readNamespace } from './namespace.ts';
 import { readNode } from './node.ts';
 import { readPool } from './pool.ts';
@@ -25,6 +26,8 @@ export type ParsedInput = {
   readonly namespaces: readonly NamespaceInput[];
   readonly nodes: readonly NodeInput[];
   readonly endpointSlices: readonly EndpointSliceInput[];
+  /** By "namespace/name". */
+  readonly secrets: ReadonlyMap<string, SecretInput>;
   /** All errors, sorted by object, then field. */
   readonly errors: readonly ConfigError[];
   readonly warnings: readonly ConfigError[];
@@ -47,6 +50,7 @@ const clusterKinds: ReadonlyMap<string, { readonly group: string; readonly versi
   ['Namespace', { group: '', version: 'v1' }],
   ['Node', { group: '', version: 'v1' }],
   ['EndpointSlice', { group: 'discovery.k8s.io', version: 'v1' }],
+  ['Secret', { group: '', version: 'v1' }],
 ]);
 
 type Collected = {
@@ -55,6 +59,7 @@ type Collected = {
   readonly namespaces: NamespaceInput[];
   readonly nodes: NodeInput[];
   readonly endpointSlices: EndpointSliceInput[];
+  readonly secrets: SecretInput[];
 };
 
 /** Unwraps `kind: List` (and `FooList`) documents; drops empty documents. */
@@ -138,6 +143,7 @@ function readClusterObject(o: WireObject, meta: ObjectMeta, acc: Collected): voi
     case 'Namespace': acc.namespaces.push(readNamespace(meta.name, meta.labels)); break;
     case 'Node': acc.nodes.push(readNode(o.reader, meta.name, meta.labels, o.body)); break;
     case 'EndpointSlice': acc.endpointSlices.push(readEndpointSlice(o.reader, meta.name, meta.namespace, meta.labels, o.body)); break;
+    case 'Secret': acc.secrets.push(readSecret(o.reader, meta.namespace === '' ? 'default' : meta.namespace, meta.name, o.body)); break;
   }
 }
 
@@ -172,7 +178,7 @@ const byObjectThenField = (a: ConfigError, b: ConfigError): number =>
 
 export function parseInput(objects: readonly unknown[]): ParsedInput {
   const issues = newIssues();
-  const acc: Collected = { drafts: emptyDrafts(), services: [], namespaces: [], nodes: [], endpointSlices: [] };
+  const acc: Collected = { drafts: emptyDrafts(), services: [], namespaces: [], nodes: [], endpointSlices: [], secrets: [] };
   const wire = sortObjects(flatten(Array.isArray(objects) ? objects : [objects], issues).map((b) => wireObject(b, issues)));
   for (const o of wire) {
     const what = classify(o);
@@ -189,12 +195,18 @@ export function parseInput(objects: readonly unknown[]): ParsedInput {
   const sliceId = (e: EndpointSliceInput): string => `${e.namespace}/${e.name}`;
   const sortedSlices = [...acc.endpointSlices].sort((a, b) => (sliceId(a) < sliceId(b) ? -1 : sliceId(a) > sliceId(b) ? 1 : 0));
   const slices = uniqueBy(sortedSlices, sliceId, 'EndpointSlice', issues, (e) => `EndpointSlice/${e.namespace}/${e.name}`);
+  const secrets = new Map(acc.secrets.map((x) => [secretId(x.namespace, x.name), x]));
+  for (const { reader, peer } of acc.drafts.bgpPeers) {
+    const resolved = resolvePeerPassword(peer, reader.object, secrets);
+    if (!resolved.ok) issues.errors.push(resolved.error);
+  }
   return {
     config,
     services,
     namespaces,
     nodes,
     endpointSlices: slices,
+    secrets,
     errors: [...issues.errors].sort(byObjectThenField),
     warnings: [...issues.warnings].sort(byObjectThenField),
   };

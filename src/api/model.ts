@@ -232,3 +232,11 @@ export type Config = {
   /** Community alias name (from Community objects) -> value. */
   readonly communities: ReadonlyMap<string, Community>;
 };
+
+/** A v1 Secret, decoded: data values are UTF-8 text. Never logged or printed. */
+export type SecretInput = {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: string;
+  readonly data: ReadonlyMap<string, string>;
+};

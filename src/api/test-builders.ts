@@ -63,6 +63,11 @@ export function aService(o: ServiceOverrides = {}): Manifest {
 export const aNode = (name: string, labels: Record<string, string> = {}, status: Record<string, unknown> = {}): Manifest =>
   ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, status });
 
+/** A Secret with stringData (type kubernetes.io/basic-auth unless told). */
+export const aSecret = (o: { name: string; type?: string; data: Record<string, string> }): Manifest => ({
+  apiVersion: 'v1', kind: 'Secret', metadata: { name: o.name, namespace: ns }, type: o.type ?? 'kubernetes.io/basic-auth', stringData: o.data,
+});
+
 export const aNamespace = (name: string, labels: Record<string, string> = {}): Manifest =>
   ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
 
