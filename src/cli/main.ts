@@ -4,7 +4,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CliIO } from './io.ts';
 import { runPlan } from './plan.ts';
+import { addRenderCommand } from './render-command.ts';
 import { runController } from './controller-command.ts';
+import { defaultHostname, runSpeaker } from './speaker-command.ts';
 import { logLevels, type LogLevel } from '../log/logger.ts';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -35,6 +37,26 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
     .option('--lb-class <name>', 'only handle Services of this loadBalancerClass')
     .action((opts: { local: string; logLevel: LogLevel; metricsAddress?: string; lbClass?: string }) => {
       setResult(runController({ local: opts.local, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, signal }));
+    });
+  addRenderCommand(program, io, setResult);
+  program
+    .command('speaker')
+    .description("Run one node's speaker: announce this node's Service addresses over BGP (FRR) and/or L2 (ARP/NDP)")
+    .requiredOption('--local <dir>', 'local mode: read manifests and the controller state from this directory')
+    .requiredOption('--node <name>', 'the Node this speaker runs on')
+    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+    .option('--metrics-address <host:port>', 'serve /metrics, /healthz and /readyz here')
+    .option('--no-bgp', 'do not drive FRR')
+    .option('--vtysh <command>', 'how to run vtysh, split on spaces (no shell)', 'vtysh')
+    .option('--frr-config <path>', 'write the applied frr.conf here (where FRR reads it when it restarts)')
+    .option('--hostname <name>', 'hostname line of frr.conf', defaultHostname())
+    .option('--no-l2', 'do not answer ARP/NDP')
+    .action((opts: { local: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; vtysh: string; frrConfig?: string; hostname: string; l2: boolean }) => {
+      const protocols = {
+        bgp: opts.bgp ? { enabled: true as const, vtysh: opts.vtysh.split(' ').filter((w) => w !== ''), configPath: opts.frrConfig ?? null, hostname: opts.hostname } : { enabled: false as const },
+        l2: opts.l2 ? { enabled: true as const } : { enabled: false as const },
+      };
+      setResult(runSpeaker({ local: opts.local, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, protocols, signal }));
     });
   return program;
 }
