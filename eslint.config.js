@@ -13,6 +13,7 @@ const coreAdapters = [
   'src/speaker/bgp/apply/**',
   'src/speaker/bgp/state/vtysh-query.ts',
   'src/speaker/bgp/handler.ts',
+  'src/speaker/bgp/template-files.ts',
   'src/**/*.test.ts',
 ];
 

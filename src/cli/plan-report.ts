@@ -1,8 +1,9 @@
 // `barelb plan`: the report as data (the JSON contract of the command) and its table rendering.
 // Pure: manifests are loaded and the exit status is chosen by the caller.
 
-import type { ConfigError } from '../api/model.ts';
+import type { ConfigError, ServiceKey } from '../api/model.ts';
 import type { AllocationPlan } from '../ipam/plan.ts';
+import type { BGPAnnouncementSummary } from '../speaker/bgp/summary.ts';
 import { formatTable } from './table.ts';
 
 export type PlanServiceRow = {
@@ -13,6 +14,8 @@ export type PlanServiceRow = {
   readonly pool: string | null;
   readonly reason: string | null;
   readonly message: string;
+  /** Present only when some node announces the Service over BGP (needs Nodes in the manifests). */
+  readonly bgp?: readonly BGPAnnouncementSummary[];
 };
 
 export type PlanPoolRow = {
@@ -39,7 +42,12 @@ const splitKey = (key: string): [string, string] => {
 /** The report; with configuration errors nothing is allocated and only the errors are listed. */
 const row = (e: ConfigError) => ({ object: e.object, field: e.field, message: e.message });
 
-export function buildPlanReport(plan: AllocationPlan | null, errors: readonly ConfigError[], warnings: readonly ConfigError[]): PlanReport {
+export function buildPlanReport(
+  plan: AllocationPlan | null,
+  errors: readonly ConfigError[],
+  warnings: readonly ConfigError[],
+  bgp: ReadonlyMap<ServiceKey, readonly BGPAnnouncementSummary[]> = new Map(),
+): PlanReport {
   const errorRows = errors.map(row);
   const warningRows = warnings.map(row);
   if (plan === null || errors.length > 0) return { services: [], pools: [], errors: errorRows, warnings: warningRows };
@@ -47,8 +55,10 @@ export function buildPlanReport(plan: AllocationPlan | null, errors: readonly Co
     const [namespace, name] = splitKey(d.key);
     const base = { namespace, name, message: d.message };
     switch (d.state) {
-      case 'allocated':
-        return { ...base, state: d.state, ips: [...d.ips], pool: d.pool, reason: null };
+      case 'allocated': {
+        const announced = bgp.get(d.key) ?? [];
+        return { ...base, state: d.state, ips: [...d.ips], pool: d.pool, reason: null, ...(announced.length > 0 ? { bgp: announced } : {}) };
+      }
       case 'pending':
         return { ...base, state: d.state, ips: [], pool: null, reason: d.reason };
       case 'ignored':
@@ -65,6 +75,15 @@ export function buildPlanReport(plan: AllocationPlan | null, errors: readonly Co
   return { services, pools, errors: errorRows, warnings: warningRows };
 }
 
+/** The BGP announcements section of the table, or nothing when no Service is announced. */
+function bgpTable(services: readonly PlanServiceRow[]): string[] {
+  const rows = services.flatMap((s) =>
+    (s.bgp ?? []).map((b) => [`${s.namespace}/${s.name}`, b.node, b.peers.join(',') || '-', b.prefixes.join(','), b.localPref === null ? '-' : String(b.localPref), b.communities.join(',') || '-']),
+  );
+  if (rows.length === 0) return [];
+  return ['', 'BGP announcements:', formatTable(['SERVICE', 'NODE', 'PEERS', 'PREFIXES', 'LOCALPREF', 'COMMUNITIES'], rows)];
+}
+
 export function renderPlanTable(report: PlanReport): string {
   const out: string[] = [];
   if (report.errors.length > 0) {
@@ -77,6 +96,7 @@ export function renderPlanTable(report: PlanReport): string {
         report.services.map((s) => [`${s.namespace}/${s.name}`, s.state, s.ips.join(',') || '-', s.pool ?? '-', s.reason ?? '-', s.message]),
       ),
     );
+    out.push(...bgpTable(report.services));
     out.push('');
     out.push(
       formatTable(

@@ -2,7 +2,9 @@
 
 import { parseInput } from '../api/input.ts';
 import { planAllocations } from '../ipam/plan.ts';
+import { summarizeBGP } from '../speaker/bgp/summary.ts';
 import { loadManifests } from '../store/manifest-files.ts';
+import { bgpSnapshot } from './bgp-snapshot.ts';
 import type { CliIO } from './io.ts';
 import { buildPlanReport, renderPlanTable } from './plan-report.ts';
 
@@ -21,7 +23,8 @@ export async function runPlan(options: PlanOptions, io: CliIO): Promise<number> 
     errors.length === 0
       ? planAllocations(parsed.config.pools, parsed.services, { loadBalancerClass: options.loadBalancerClass })
       : null;
-  const report = buildPlanReport(plan, errors, parsed.warnings);
+  const bgp = plan === null ? new Map() : summarizeBGP(bgpSnapshot(parsed, plan, false));
+  const report = buildPlanReport(plan, errors, parsed.warnings, bgp);
   if (options.output === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
   else io.stdout(renderPlanTable(report));
   return errors.length > 0 ? 1 : 0;
