@@ -1,0 +1,69 @@
+// The speaker's BGP handler: each valid view becomes this node's frr.conf, handed to the
+// single FRR writer (the apply queue). A view that cannot be rendered changes nothing in FRR.
+
+import type { ServiceKey } from '../../api/model.ts';
+import type { IP } from '../../net/ip.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { ProtocolHandler, SpeakerView } from '../loop.ts';
+import { announceForNode, type BGPSnapshot, type IPAnnouncement } from './announce.ts';
+import type { FrrLogLevel } from './log-level.ts';
+import { renderFrrConfig } from './render.ts';
+import { secretPasswords } from './secret-passwords.ts';
+
+/** Where rendered configurations go: the apply queue (coalesces, applies, repairs). */
+export type ConfigSink = { readonly submit: (frrConf: string) => void };
+
+/** Reports which addresses this node announces, for `barelb_speaker_announced`. */
+export type AnnouncedReporter = (announced: readonly { readonly service: ServiceKey; readonly ip: IP }[]) => void;
+
+export type BgpHandlerOptions = {
+  readonly hostname: string;
+  readonly logLevel: FrrLogLevel;
+  readonly ignoreExcludeLB: boolean;
+  readonly sink: ConfigSink;
+  readonly logger: Logger;
+  readonly onAnnounced?: AnnouncedReporter;
+};
+
+const announcedOnly = (ips: readonly IPAnnouncement[]) =>
+  ips.flatMap((a) => (a.announced ? [{ service: a.service, ip: a.ip }] : []));
+
+export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly lastRendered: () => string | null } {
+  let last: string | null = null;
+  let lastError = '';
+  return {
+    name: 'bgp',
+    lastRendered: () => last,
+    update: async (view: SpeakerView) => {
+      const snap: BGPSnapshot = {
+        config: view.input.config,
+        services: view.input.services,
+        allocations: new Map([...view.allocations].map(([k, a]) => [k, a.ips])),
+        nodes: view.input.nodes,
+        endpointSlices: view.input.endpointSlices,
+        options: { ignoreExcludeLB: o.ignoreExcludeLB },
+      };
+      const node = announceForNode(snap, view.node);
+      const rendered = renderFrrConfig({
+        config: view.input.config,
+        node,
+        hostname: o.hostname,
+        logLevel: o.logLevel,
+        secretPasswords: secretPasswords(view.input.config.bgpPeers, view.input.secrets),
+        extraConfig: null,
+      });
+      if (!rendered.ok) {
+        const e = rendered.error;
+        const key = JSON.stringify(e);
+        if (key !== lastError) o.logger.error({ object: e.object, field: e.field, reason: e.reason }, `cannot render frr.conf, FRR keeps its current config: ${e.message}`);
+        lastError = key;
+        return;
+      }
+      lastError = '';
+      o.onAnnounced?.(announcedOnly(node.ips));
+      if (rendered.value === last) return;
+      last = rendered.value;
+      o.sink.submit(rendered.value);
+    },
+  };
+}
