@@ -58,6 +58,11 @@ ensure_host_tools() {
   command -v unshare >/dev/null || missing+=(util-linux)
   command -v flock >/dev/null || missing+=(util-linux)
   command -v sysctl >/dev/null || missing+=(procps)
+  # The L2 tests' client side: the kernel's own ARP/NDP tools and captures.
+  command -v arping >/dev/null || missing+=(arping)
+  command -v ndisc6 >/dev/null || missing+=(ndisc6)
+  command -v tcpdump >/dev/null || missing+=(tcpdump)
+  command -v openssl >/dev/null || missing+=(openssl)
   if ((${#missing[@]})); then
     log "installing host packages: ${missing[*]}"
     apt-get update -qq
