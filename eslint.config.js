@@ -9,6 +9,7 @@ const pureCore = ['src/api/**', 'src/net/**', 'src/ipam/**', 'src/core/**', 'src
 const coreAdapters = [
   'src/speaker/l2/raw-socket*.ts',
   'src/speaker/l2/heartbeat/udp.ts',
+  'src/speaker/l2/sysfs-interfaces.ts',
   'src/speaker/l2/codec/testdata/**',
   'src/speaker/bgp/apply/**',
   'src/speaker/bgp/state/vtysh-query.ts',

@@ -7,6 +7,7 @@ import { runPlan } from './plan.ts';
 import { addRenderCommand } from './render-command.ts';
 import { runController } from './controller-command.ts';
 import { defaultHostname, runSpeaker } from './speaker-command.ts';
+import { addL2Flags, l2OptionsFromFlags, type L2Flags } from './speaker-l2.ts';
 import { logLevels, type LogLevel } from '../log/logger.ts';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -39,7 +40,7 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
       setResult(runController({ local: opts.local, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, signal }));
     });
   addRenderCommand(program, io, setResult);
-  program
+  const speaker = program
     .command('speaker')
     .description("Run one node's speaker: announce this node's Service addresses over BGP (FRR) and/or L2 (ARP/NDP)")
     .requiredOption('--local <dir>', 'local mode: read manifests and the controller state from this directory')
@@ -50,14 +51,20 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
     .option('--vtysh <command>', 'how to run vtysh, split on spaces (no shell)', 'vtysh')
     .option('--frr-config <path>', 'write the applied frr.conf here (where FRR reads it when it restarts)')
     .option('--hostname <name>', 'hostname line of frr.conf', defaultHostname())
-    .option('--no-l2', 'do not answer ARP/NDP')
-    .action((opts: { local: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; vtysh: string; frrConfig?: string; hostname: string; l2: boolean }) => {
-      const protocols = {
-        bgp: opts.bgp ? { enabled: true as const, vtysh: opts.vtysh.split(' ').filter((w) => w !== ''), configPath: opts.frrConfig ?? null, hostname: opts.hostname } : { enabled: false as const },
-        l2: opts.l2 ? { enabled: true as const } : { enabled: false as const },
-      };
-      setResult(runSpeaker({ local: opts.local, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, protocols, signal }));
-    });
+    .option('--no-l2', 'do not answer ARP/NDP');
+  addL2Flags(speaker).action(async (opts: { local: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; vtysh: string; frrConfig?: string; hostname: string; l2: boolean } & L2Flags) => {
+    const l2 = opts.l2 ? await l2OptionsFromFlags(opts) : null;
+    if (l2 !== null && !l2.ok) {
+      io.stderr(`error: ${l2.error}\n`);
+      setResult(Promise.resolve(2));
+      return;
+    }
+    const protocols = {
+      bgp: opts.bgp ? { enabled: true as const, vtysh: opts.vtysh.split(' ').filter((w) => w !== ''), configPath: opts.frrConfig ?? null, hostname: opts.hostname } : { enabled: false as const },
+      l2: l2 === null ? { enabled: false as const } : { enabled: true as const, ...l2.value },
+    };
+    setResult(runSpeaker({ local: opts.local, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, protocols, signal }));
+  });
   return program;
 }
 

@@ -4,6 +4,7 @@
 import type { ConfigError, ServiceKey } from '../api/model.ts';
 import type { AllocationPlan } from '../ipam/plan.ts';
 import type { BGPAnnouncementSummary } from '../speaker/bgp/summary.ts';
+import type { L2Summary } from '../speaker/l2/summary.ts';
 import { formatTable } from './table.ts';
 
 export type PlanServiceRow = {
@@ -16,6 +17,8 @@ export type PlanServiceRow = {
   readonly message: string;
   /** Present only when some node announces the Service over BGP (needs Nodes in the manifests). */
   readonly bgp?: readonly BGPAnnouncementSummary[];
+  /** Present only when an L2Advertisement applies and Nodes are given: the elected node (all counted live) and its interfaces. */
+  readonly l2?: L2Summary;
 };
 
 export type PlanPoolRow = {
@@ -47,6 +50,7 @@ export function buildPlanReport(
   errors: readonly ConfigError[],
   warnings: readonly ConfigError[],
   bgp: ReadonlyMap<ServiceKey, readonly BGPAnnouncementSummary[]> = new Map(),
+  l2: ReadonlyMap<ServiceKey, L2Summary> = new Map(),
 ): PlanReport {
   const errorRows = errors.map(row);
   const warningRows = warnings.map(row);
@@ -57,7 +61,8 @@ export function buildPlanReport(
     switch (d.state) {
       case 'allocated': {
         const announced = bgp.get(d.key) ?? [];
-        return { ...base, state: d.state, ips: [...d.ips], pool: d.pool, reason: null, ...(announced.length > 0 ? { bgp: announced } : {}) };
+        const elected = l2.get(d.key);
+        return { ...base, state: d.state, ips: [...d.ips], pool: d.pool, reason: null, ...(announced.length > 0 ? { bgp: announced } : {}), ...(elected !== undefined ? { l2: elected } : {}) };
       }
       case 'pending':
         return { ...base, state: d.state, ips: [], pool: null, reason: d.reason };
@@ -84,16 +89,25 @@ function bgpTable(services: readonly PlanServiceRow[]): string[] {
   return ['', 'BGP announcements:', formatTable(['SERVICE', 'NODE', 'PEERS', 'PREFIXES', 'LOCALPREF', 'COMMUNITIES'], rows)];
 }
 
+/** The OWNER cell: the L2 owner (with its interfaces when restricted), why nobody owns it, or "-". */
+function ownerCell(s: PlanServiceRow): string {
+  if (s.l2 === undefined) return '-';
+  if (s.l2.owner === null) return `none (${s.l2.reason})`;
+  return s.l2.interfaces === 'all' ? s.l2.owner : `${s.l2.owner} (${s.l2.interfaces.join(',')})`;
+}
+
 export function renderPlanTable(report: PlanReport): string {
   const out: string[] = [];
   if (report.errors.length > 0) {
     out.push(`The manifests are invalid (${report.errors.length} error${report.errors.length === 1 ? '' : 's'}); nothing was allocated.`, '');
     out.push(formatTable(['OBJECT', 'FIELD', 'ERROR'], report.errors.map((e) => [e.object, e.field, e.message])));
   } else {
+    // The OWNER column (L2) only when some Service is announced over L2.
+    const l2 = report.services.some((s) => s.l2 !== undefined);
     out.push(
       formatTable(
-        ['SERVICE', 'STATE', 'IPS', 'POOL', 'REASON', 'MESSAGE'],
-        report.services.map((s) => [`${s.namespace}/${s.name}`, s.state, s.ips.join(',') || '-', s.pool ?? '-', s.reason ?? '-', s.message]),
+        ['SERVICE', 'STATE', 'IPS', 'POOL', ...(l2 ? ['OWNER'] : []), 'REASON', 'MESSAGE'],
+        report.services.map((s) => [`${s.namespace}/${s.name}`, s.state, s.ips.join(',') || '-', s.pool ?? '-', ...(l2 ? [ownerCell(s)] : []), s.reason ?? '-', s.message]),
       ),
     );
     out.push(...bgpTable(report.services));

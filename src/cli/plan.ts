@@ -3,8 +3,9 @@
 import { parseInput } from '../api/input.ts';
 import { planAllocations } from '../ipam/plan.ts';
 import { summarizeBGP } from '../speaker/bgp/summary.ts';
+import { summarizeL2 } from '../speaker/l2/summary.ts';
 import { loadManifests } from '../store/manifest-files.ts';
-import { bgpSnapshot } from './bgp-snapshot.ts';
+import { allocatedIPs, bgpSnapshot } from './bgp-snapshot.ts';
 import type { CliIO } from './io.ts';
 import { buildPlanReport, renderPlanTable } from './plan-report.ts';
 
@@ -24,7 +25,8 @@ export async function runPlan(options: PlanOptions, io: CliIO): Promise<number> 
       ? planAllocations(parsed.config.pools, parsed.services, { loadBalancerClass: options.loadBalancerClass })
       : null;
   const bgp = plan === null ? new Map() : summarizeBGP(bgpSnapshot(parsed, plan, false));
-  const report = buildPlanReport(plan, errors, parsed.warnings, bgp);
+  const l2 = plan === null ? new Map() : summarizeL2(parsed, allocatedIPs(plan), false);
+  const report = buildPlanReport(plan, errors, parsed.warnings, bgp, l2);
   if (options.output === 'json') io.stdout(JSON.stringify(report, null, 2) + '\n');
   else io.stdout(renderPlanTable(report));
   return errors.length > 0 ? 1 : 0;

@@ -4,6 +4,7 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.ts';
 import type { ProtocolHandler } from '../speaker/loop.ts';
+import { buildL2Handler, type L2Options } from './speaker-l2.ts';
 
 export type HandlerContext = {
   readonly node: string;
@@ -16,12 +17,14 @@ export type HandlerContext = {
 
 export type SpeakerProtocolOptions = {
   readonly bgp: { readonly enabled: false } | { readonly enabled: true; readonly vtysh: readonly string[]; readonly configPath: string | null; readonly hostname: string };
-  readonly l2: { readonly enabled: false } | { readonly enabled: true };
+  readonly l2: { readonly enabled: false } | ({ readonly enabled: true } & L2Options);
 };
 
 export type BuiltHandler = ProtocolHandler & { readonly ready: () => boolean };
 
-export async function buildHandlers(_options: SpeakerProtocolOptions, _ctx: HandlerContext): Promise<BuiltHandler[]> {
+export async function buildHandlers(options: SpeakerProtocolOptions, ctx: HandlerContext): Promise<BuiltHandler[]> {
   const handlers: BuiltHandler[] = [];
+  // ---- Layer 2 (ARP/NDP + heartbeats): src/cli/speaker-l2.ts ----
+  if (options.l2.enabled) handlers.push(await buildL2Handler(options.l2, ctx));
   return handlers;
 }

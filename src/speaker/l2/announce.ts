@@ -20,13 +20,14 @@ export function gratuitousArp(link: Pick<LinkView, 'mac'>, ip: IPv4): readonly [
 
 /**
  * An NA to all-nodes with Solicited=0, Override=1 and our MAC as target link-layer address,
- * sent from the link's link-local address. null when the link has none.
+ * sent from the address itself, as Linux sends its own. null when the link has no link-local
+ * address (IPv6 is off there).
  */
 export function unsolicitedNa(link: LinkView, ip: IPv6): Uint8Array | null {
   if (link.linkLocal === null) return null;
   return encodeNdpFrame(
     { dst: multicastMac(allNodes), src: link.mac },
-    { src: link.linkLocal, dst: allNodes },
+    { src: ip, dst: allNodes },
     { kind: 'na', router: false, solicited: false, override: true, target: ip, targetLinkLayer: link.mac },
   );
 }

@@ -66,10 +66,16 @@ function poolOf(pools: readonly Pool[], ips: readonly IP[]): Pool | undefined {
 }
 
 /** Step 2: advertisements of the pool whose serviceSelectors are empty or match. */
-function adsForService(snap: ElectionSnapshot, pool: Pool, svc: ElectionService): L2Advertisement[] {
+function adsForService(snap: Pick<ElectionSnapshot, 'l2Advertisements'>, pool: Pool, svc: Pick<ElectionService, 'labels'>): L2Advertisement[] {
   return snap.l2Advertisements.filter(
     (ad) => ad.pools.includes(pool.name) && (ad.serviceSelectors.length === 0 || ad.serviceSelectors.some((s) => selectorMatches(s, svc.labels))),
   );
+}
+
+/** The L2Advertisements that apply to `svc` (its pool's, selecting it); empty = L2 does not apply. */
+export function advertisementsFor(snap: Pick<ElectionSnapshot, 'pools' | 'l2Advertisements'>, svc: Pick<ElectionService, 'ingressIPs' | 'labels'>): L2Advertisement[] {
+  const pool = poolOf(snap.pools, svc.ingressIPs);
+  return svc.ingressIPs.length === 0 || pool === undefined ? [] : adsForService(snap, pool, svc);
 }
 
 /** Step 5: live speakers, not NetworkUnavailable, not excluded, selected by at least one ad. */

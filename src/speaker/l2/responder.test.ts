@@ -83,15 +83,22 @@ describe('ARP/NDP responder', () => {
   });
 
   describe('NDP', () => {
-    it('answers a multicast NS with a solicited, overriding NA from the link-local address', () => {
+    it('answers a multicast NS with a solicited, overriding NA from the target address', () => {
       expect(naSummary(respond(fixture('ns-multicast'), ctx()))).to.deep.equal({
-        ethDst: lab.macA, ethSrc: B.mac, src: B.ll, dst: lab.linkLocalA, hopLimit: 255, na: naFromB({ solicited: true }),
+        ethDst: lab.macA, ethSrc: B.mac, src: lab.ipv6B, dst: lab.linkLocalA, hopLimit: 255, na: naFromB({ solicited: true }),
       });
+    });
+
+    it('answers ndisc6\'s NS and the kernel\'s NUD probe byte for byte as the kernel answered them', () => {
+      for (const ns of ['ns-multicast', 'ns-unicast'] as const) {
+        const out = respond(fixture(ns), ctx());
+        expect(out.kind === 'reply' ? toHex(out.frame) : out, ns).to.equal(toHex(fixture('na-solicited')));
+      }
     });
 
     it('answers the kernel\'s unicast NUD probe addressed to the target itself', () => {
       expect(naSummary(respond(fixture('ns-unicast'), ctx()))).to.deep.equal({
-        ethDst: lab.macA, ethSrc: B.mac, src: B.ll, dst: lab.linkLocalA, hopLimit: 255, na: naFromB({ solicited: true }),
+        ethDst: lab.macA, ethSrc: B.mac, src: lab.ipv6B, dst: lab.linkLocalA, hopLimit: 255, na: naFromB({ solicited: true }),
       });
     });
 
@@ -107,7 +114,7 @@ describe('ARP/NDP responder', () => {
     it('defends an owned address against a DAD probe with an NA to all-nodes, Solicited=0', () => {
       const dad = anNs({ src: v6('::'), sourceLinkLayer: null });
       expect(naSummary(respond(dad, ctx()))).to.deep.equal({
-        ethDst: '33:33:00:00:00:01', ethSrc: B.mac, src: B.ll, dst: 'ff02::1', hopLimit: 255, na: naFromB({ solicited: false }),
+        ethDst: '33:33:00:00:00:01', ethSrc: B.mac, src: lab.ipv6B, dst: 'ff02::1', hopLimit: 255, na: naFromB({ solicited: false }),
       });
     });
 

@@ -15,7 +15,7 @@ import { interfaceAllowed, type InterfaceFilter } from './interfaces.ts';
 export type LinkView = {
   readonly ifname: string;
   readonly mac: Mac;
-  /** The interface's IPv6 link-local address; without one, NS are not answered (as MetalLB). */
+  /** The interface's IPv6 link-local address; without one (IPv6 off), NS are not answered (as MetalLB). */
   readonly linkLocal: IPv6 | null;
 };
 
@@ -93,13 +93,16 @@ function addressedToUs(ctx: Ctx, eth: EthernetHeader, ip: Ipv6Header, target: IP
 /**
  * RFC 4861 §7.2.4. Override=1: we are the only owner of the address (not an anycast or proxy
  * answer), and a neighbour still caching the previous owner's MAC must replace it at once.
+ * Sent from the target address itself, as Linux does: tools that check the reply's scope
+ * (ndisc6) drop an NA for a global target that comes from a link-local address.
  */
 function onNs(ctx: Ctx, eth: EthernetHeader, ip: Ipv6Header, ns: NeighborSolicitation): ResponderOutcome {
   const problem = ownedHere(ctx, ns.target);
   if (problem !== null) return drop(problem);
   if (!addressedToUs(ctx, eth, ip, ns.target)) return drop('not-for-us');
-  const src = ctx.link.linkLocal;
-  if (src === null) return drop('no-link-local');
+  // No link-local address: IPv6 is off on this interface, so it answers no NS (as MetalLB).
+  if (ctx.link.linkLocal === null) return drop('no-link-local');
+  const src = ns.target;
   const dad = ip.src === unspecified;
   const na: NeighborAdvertisement = { kind: 'na', router: false, solicited: !dad, override: true, target: ns.target, targetLinkLayer: ctx.link.mac };
   // §7.2.4: to all-nodes when the solicitor has no address yet (DAD); else to the solicitor,

@@ -20,8 +20,14 @@ export function macFromBytes(bytes: Uint8Array, offset = 0): Mac {
   return parts.join(':') as Mac;
 }
 
+/** Value of one lowercase hex digit (a Mac is canonical lowercase). */
+const hexDigit = (c: number): number => (c <= 0x39 ? c - 0x30 : c - 0x57);
+
+// macBytes and ipv4Bytes run for every frame the responder sends: plain loops, no split/parseInt.
 export function macBytes(mac: Mac): Uint8Array {
-  return Uint8Array.from(mac.split(':'), (p) => parseInt(p, 16));
+  const out = new Uint8Array(6);
+  for (let i = 0; i < 6; i++) out[i] = (hexDigit(mac.charCodeAt(i * 3)) << 4) | hexDigit(mac.charCodeAt(i * 3 + 1));
+  return out;
 }
 
 const macText = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
@@ -41,7 +47,20 @@ export function ipv4FromBytes(bytes: Uint8Array, offset = 0): IPv4 {
 }
 
 export function ipv4Bytes(ip: IPv4): Uint8Array {
-  return Uint8Array.from(ip.split('.'), Number);
+  const out = new Uint8Array(4);
+  let part = 0;
+  let value = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 0x2e) {
+      out[part++] = value;
+      value = 0;
+    } else {
+      value = value * 10 + (c - 0x30);
+    }
+  }
+  out[part] = value;
+  return out;
 }
 
 /** Reads 16 bytes at `offset` as canonical (RFC 5952) IPv6 text; the caller has checked the length. */

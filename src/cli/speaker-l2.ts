@@ -1,0 +1,108 @@
+// The speaker's Layer-2 wiring: its command-line flags, their validation, and the handler built
+// over the real ports (AF_PACKET links, /sys/class/net scans, UDP heartbeats).
+
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { err, ok, type Result } from '../core/result.ts';
+import { l2Metrics } from '../metrics/l2-metrics.ts';
+import { defaultBurstPolicy } from '../speaker/l2/burst.ts';
+import { defaultHeartbeatPort, parseSecretRef, type HeartbeatKeySource } from '../speaker/l2/heartbeat/config.ts';
+import { heartbeatDefaults } from '../speaker/l2/heartbeat/membership.ts';
+import { randomIncarnation, startUdpHeartbeats } from '../speaker/l2/heartbeat/udp.ts';
+import { l2Handler, realTimers } from '../speaker/l2/handler.ts';
+import { metallbDefaultExcludes } from '../speaker/l2/interfaces.ts';
+import { openRawLink } from '../speaker/l2/raw-socket.ts';
+import { scanSysfsInterfaces } from '../speaker/l2/sysfs-interfaces.ts';
+import type { BuiltHandler, HandlerContext } from './speaker-handlers.ts';
+
+export type L2Options = {
+  readonly keySource: HeartbeatKeySource;
+  readonly heartbeatPort: number;
+  readonly heartbeatIntervalMs: number;
+  /** Intervals without a heartbeat before a peer is dead (plus a fixed 50 ms margin). */
+  readonly heartbeatMissed: number;
+  readonly excludeInterfaces: readonly RegExp[];
+  readonly scanIntervalMs: number;
+};
+
+/** The flags as commander hands them over. */
+export type L2Flags = {
+  readonly heartbeatSecret?: string;
+  readonly heartbeatKeyFile?: string;
+  readonly heartbeatPort: number;
+  readonly heartbeatInterval: number;
+  readonly heartbeatMissed: number;
+  readonly l2ExcludeInterface?: string[];
+};
+
+const integer = (min: number, max: number) => (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
+  return n;
+};
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Adds the L2 flags to the `speaker` command. */
+export function addL2Flags(cmd: Command): Command {
+  return cmd
+    .option('--heartbeat-secret <namespace/name>', 'L2: the Secret whose "key" (16+ bytes) signs heartbeats (HMAC-SHA256)')
+    .option('--heartbeat-key-file <path>', 'L2: a file holding the heartbeat key (16+ bytes), instead of a Secret')
+    .option('--heartbeat-port <port>', 'L2: UDP port of the heartbeats, on every node', integer(1, 65535), defaultHeartbeatPort)
+    .option('--heartbeat-interval <ms>', 'L2: send a heartbeat every this many ms', integer(10, 60_000), heartbeatDefaults.intervalMs)
+    .option('--heartbeat-missed <count>', `L2: a peer is dead after this many intervals without one (+${heartbeatDefaults.jitterMarginMs} ms)`, integer(1, 100), heartbeatDefaults.missedIntervals)
+    .option('--l2-exclude-interface <regex>', `L2: never answer on interfaces matching this (repeatable; replaces the default ${metallbDefaultExcludes.join(' ')})`, collect);
+}
+
+/** Validates the flags and reads the key file; errors are usage errors. */
+export async function l2OptionsFromFlags(f: L2Flags): Promise<Result<L2Options, string>> {
+  if ((f.heartbeatSecret === undefined) === (f.heartbeatKeyFile === undefined)) {
+    return err('L2 needs exactly one of --heartbeat-secret NAMESPACE/NAME or --heartbeat-key-file PATH (or --no-l2)');
+  }
+  let keySource: HeartbeatKeySource;
+  if (f.heartbeatSecret !== undefined) {
+    const ref = parseSecretRef(f.heartbeatSecret);
+    if (!ref.ok) return err(`--heartbeat-secret: ${ref.error}`);
+    keySource = { kind: 'secret', ...ref.value };
+  } else {
+    const path = f.heartbeatKeyFile as string;
+    try {
+      keySource = { kind: 'file', path, bytes: new Uint8Array(await readFile(path)) };
+    } catch (e) {
+      return err(`--heartbeat-key-file: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const excludes: RegExp[] = [];
+  for (const source of f.l2ExcludeInterface ?? metallbDefaultExcludes) {
+    try {
+      excludes.push(new RegExp(source));
+    } catch {
+      return err(`--l2-exclude-interface: ${JSON.stringify(source)} is not a regular expression`);
+    }
+  }
+  return ok({ keySource, heartbeatPort: f.heartbeatPort, heartbeatIntervalMs: f.heartbeatInterval, heartbeatMissed: f.heartbeatMissed, excludeInterfaces: excludes, scanIntervalMs: 5_000 });
+}
+
+export async function buildL2Handler(o: L2Options, ctx: HandlerContext): Promise<BuiltHandler> {
+  const logger = ctx.logger.child({ protocol: 'l2' });
+  const handler = l2Handler({
+    node: ctx.node,
+    heartbeat: { keySource: o.keySource, port: o.heartbeatPort, intervalMs: o.heartbeatIntervalMs, missedIntervals: o.heartbeatMissed, jitterMarginMs: heartbeatDefaults.jitterMarginMs },
+    excludeInterfaces: o.excludeInterfaces,
+    ignoreExcludeLB: false,
+    scanIntervalMs: o.scanIntervalMs,
+    burst: defaultBurstPolicy,
+    incarnation: randomIncarnation(),
+    ports: {
+      openLink: (ifname, onError) => openRawLink(ifname, { protocols: 'arp+ipv6', onError }),
+      scanInterfaces: () => scanSysfsInterfaces(),
+      startUdp: startUdpHeartbeats,
+      timers: realTimers,
+    },
+    clock: ctx.clock,
+    signal: ctx.signal,
+    logger,
+    metrics: l2Metrics(ctx.registry, ctx.node),
+  });
+  handler.start();
+  return handler;
+}

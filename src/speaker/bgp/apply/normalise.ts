@@ -1,0 +1,139 @@
+// FRR 10.x's own spelling of a config: drops lines `show running-config` never shows (defaults,
+// vtysh-owned lines) and rewrites lines FRR prints differently, so that a rendered file and the
+// running config compare equal when FRR runs exactly that file. Rules checked on FRR 10.3 [lab].
+import { parseCidr } from '../../../net/cidr.ts';
+import { contextKey, parseFrrConfig } from './frr-config.ts';
+import type { FrrConfig, FrrContext } from './frr-config.ts';
+
+/** Global lines never compared nor sent incrementally (they stay in the written file). */
+const DROPPED_GLOBALS: readonly RegExp[] = [
+  /^frr (version|defaults) /, // read at start-up only; frr-reload.py ignores them too
+  /^hostname /, // running config shows vtysh's hostname, not the daemons' (frr.md §1.3)
+  /^service integrated-vtysh-config$/,
+  /^(no )?(ip|ipv6) forwarding$/, // kernel state: FRR prints whatever the namespace has
+  /^(ip|ipv6) nht resolve-via-default$/, // the 10.x default: hidden when set, `no …` shown [lab 10.3]
+];
+
+/** BFD profile lines equal to bfdd's defaults, which running config hides (frr.md §1.3). */
+const BFD_DEFAULTS: ReadonlySet<string> = new Set([
+  'receive-interval 300', 'transmit-interval 300', 'detect-multiplier 3',
+  'echo receive-interval 50', 'echo transmit-interval 50', 'minimum-ttl 254',
+]);
+
+/** Well-known communities (RFC 1997, RFC 7999, RFC 8326, …) that FRR prints by name. */
+const WELL_KNOWN_COMMUNITIES: ReadonlyMap<string, string> = new Map([
+  ['65535:0', 'graceful-shutdown'], ['65535:1', 'accept-own'], ['65535:666', 'blackhole'],
+  ['65535:65281', 'no-export'], ['65535:65282', 'no-advertise'], ['65535:65283', 'local-AS'],
+  ['65535:65284', 'no-peer'], ['0:0', 'internet'], ['65535:6', 'llgr-stale'], ['65535:7', 'no-llgr'],
+]);
+
+/** Parses and normalises config text: the form plans and comparisons work on. */
+export function readConfig(text: string): FrrConfig {
+  return normaliseConfig(parseFrrConfig(text));
+}
+
+/** Rewrites a parsed config into FRR's canonical spelling; idempotent. */
+export function normaliseConfig(config: FrrConfig): FrrConfig {
+  const globals = config.globals.filter((l) => !DROPPED_GLOBALS.some((re) => re.test(l))).map((l) => (l.startsWith('ip') ? normaliseGlobal(l) : l));
+  const contexts = new Map<string, FrrContext>();
+  for (const [key, ctx] of config.contexts) {
+    if (ctx.path[0] === 'line vty') continue;
+    contexts.set(key, { path: ctx.path, lines: dedupe(normaliseLines(ctx)) });
+  }
+  for (const [key, ctx] of contexts) {
+    if (isDroppableWhenEmpty(ctx) && ctx.lines.length === 0 && !hasChildren(contexts, key)) contexts.delete(key);
+  }
+  return { globals: dedupe(globals), contexts };
+}
+
+function normaliseLines(ctx: FrrContext): string[] {
+  const [top, sub] = ctx.path;
+  if (top?.startsWith('router bgp ') === true && sub === undefined) return normaliseRouterLines(ctx.lines);
+  if (sub?.startsWith('address-family ') === true) return ctx.lines.map(normaliseNetwork);
+  if (top === 'bfd' && sub !== undefined) return ctx.lines.flatMap(normaliseBfdLine);
+  if (top?.startsWith('route-map ') === true) return ctx.lines.map(normaliseRouteMapLine);
+  return [...ctx.lines];
+}
+
+function normaliseRouterLines(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (/^neighbor \S+ port 179$/.test(line)) continue; // the default port is never shown
+    // 10.0.4+/10.3 print a bare ebgp-multihop for 255 (frr.md §1.3, FRR#14242).
+    const multihop = /^(neighbor \S+ ebgp-multihop) 255$/.exec(line);
+    const normal = multihop?.[1] ?? line;
+    // A BFD profile implies `neighbor X bfd`, and running config prints both.
+    const profile = /^(neighbor \S+ bfd) profile \S+$/.exec(normal);
+    if (profile?.[1] !== undefined && !out.includes(profile[1])) out.push(profile[1]);
+    out.push(normal);
+  }
+  return out;
+}
+
+/** `network P …` with host bits cleared, as bgpd stores it. */
+function normaliseNetwork(line: string): string {
+  const m = /^network (\S+)(.*)$/.exec(line);
+  return m?.[1] === undefined ? line : `network ${canonicalPrefix(m[1])}${m[2] ?? ''}`;
+}
+
+function normaliseGlobal(line: string): string {
+  const m = /^((?:ip|ipv6) prefix-list \S+ (?:seq \d+ )?(?:permit|deny) )(\S+)(.*)$/.exec(line);
+  return m?.[2] === undefined || m[2] === 'any' ? line : `${m[1] ?? ''}${canonicalPrefix(m[2])}${m[3] ?? ''}`;
+}
+
+function normaliseBfdLine(line: string): string[] {
+  const echo = /^echo-interval (\d+)$/.exec(line); // MetalLB's spelling; FRR prints the two halves
+  const lines = echo?.[1] === undefined ? [line] : [`echo receive-interval ${echo[1]}`, `echo transmit-interval ${echo[1]}`];
+  return lines.filter((l) => !BFD_DEFAULTS.has(l));
+}
+
+function normaliseRouteMapLine(line: string): string {
+  if (!line.startsWith('set community ')) return line;
+  return line.split(' ').map((word) => WELL_KNOWN_COMMUNITIES.get(word) ?? word).join(' ');
+}
+
+const IPV4_PREFIX = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Canonical prefix text; IPv4 without host bits (the common case, thousands a config) stays as is. */
+function canonicalPrefix(text: string): string {
+  const m = IPV4_PREFIX.exec(text);
+  if (m !== null && !m.slice(1, 5).some((o) => (o.length > 1 && o.startsWith('0')) || Number(o) > 255)) {
+    const len = Number(m[5]);
+    const address = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
+    if (len <= 32 && (len === 32 || address % 2 ** (32 - len) === 0)) return text;
+  }
+  const cidr = parseCidr(text);
+  return cidr.ok ? cidr.value.text : text;
+}
+
+function isDroppableWhenEmpty(ctx: FrrContext): boolean {
+  return (ctx.path.length === 2 && (ctx.path[1] ?? '').startsWith('address-family ')) || contextKey(ctx.path) === 'bfd';
+}
+
+function hasChildren(contexts: ReadonlyMap<string, FrrContext>, key: string): boolean {
+  const prefix = `${key}\n`;
+  for (const k of contexts.keys()) if (k.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Removes duplicates that rewriting created (parsed lines are unique already). */
+function dedupe(lines: readonly string[]): string[] {
+  const unique = new Set(lines);
+  return unique.size === lines.length ? [...lines] : [...unique];
+}
+
+/** Global lines the running system owns: frr-reload.py must find them unchanged in its input. */
+const RUNNING_OWNED = /^(hostname \S+|(no )?(ip|ipv6) forwarding)$/;
+
+/**
+ * The text handed to frr-reload.py: the desired file with the hostname and forwarding lines of the
+ * running config, which it would otherwise "fix" (deleting `no ip forwarding` turns forwarding
+ * on, frr.md §1.3). The file written to disk stays the desired text.
+ */
+export function textForReload(desiredText: string, runningText: string): string {
+  const owned = runningText.split('\n').map((l) => l.trimEnd()).filter((l) => RUNNING_OWNED.test(l));
+  const kept = desiredText.split('\n').filter((l) => !RUNNING_OWNED.test(l.trimEnd()));
+  const head = kept.findIndex((l) => !l.startsWith('frr '));
+  const at = head < 0 ? kept.length : head;
+  return [...kept.slice(0, at), ...owned, ...kept.slice(at)].join('\n');
+}
