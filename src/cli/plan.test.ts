@@ -2,27 +2,12 @@
 // Regenerate the goldens with UPDATE_GOLDEN=1 after an intended change, and review the diff.
 
 import { expect } from 'chai';
-import { readdirSync, readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { runCli } from './main.ts';
+import { checkGolden, goldenDir, runCaptured as run } from './cli-testing.ts';
 
 const examplesDir = new URL('../../examples/', import.meta.url).pathname;
-const goldenDir = new URL('./testdata/', import.meta.url).pathname;
-const update = process.env['UPDATE_GOLDEN'] === '1';
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-function checkGolden(path: string, actual: string): void {
-  if (update) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} is missing; run the tests with UPDATE_GOLDEN=1`).to.equal(true);
-  expect(actual).to.equal(readFileSync(path, 'utf8'));
-}
 
 describe('barelb plan on examples/', () => {
   const sets = readdirSync(examplesDir, { withFileTypes: true }).filter((d) => d.isDirectory());

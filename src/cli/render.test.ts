@@ -2,27 +2,12 @@
 // goldens with UPDATE_GOLDEN=1 after an intended change, and review the diff.
 
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './main.ts';
+import { checkGolden, goldenDir, runCaptured as run } from './cli-testing.ts';
 
 const example = new URL('../../examples/bgp/', import.meta.url).pathname;
-const goldenDir = new URL('./testdata/', import.meta.url).pathname;
-const update = process.env['UPDATE_GOLDEN'] === '1';
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-function checkGolden(path: string, actual: string): void {
-  if (update) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} is missing; run the tests with UPDATE_GOLDEN=1`).to.equal(true);
-  expect(actual).to.equal(readFileSync(path, 'utf8'));
-}
 
 describe('barelb render on examples/bgp', () => {
   for (const node of ['node-1', 'node-2', 'node-3']) {
