@@ -7,6 +7,8 @@ import { runPlan } from './plan.ts';
 import { addRenderCommand } from './render-command.ts';
 import { runController } from './controller-command.ts';
 import { defaultHostname, runSpeaker } from './speaker-command.ts';
+import type { SpeakerProtocolOptions } from './speaker-handlers.ts';
+import { addBgpFlags, bgpOptionsFromFlags, type BgpFlags } from './speaker-bgp.ts';
 import { addL2Flags, l2OptionsFromFlags, type L2Flags } from './speaker-l2.ts';
 import { logLevels, type LogLevel } from '../log/logger.ts';
 
@@ -47,21 +49,19 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
     .requiredOption('--node <name>', 'the Node this speaker runs on')
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .option('--metrics-address <host:port>', 'serve /metrics, /healthz and /readyz here')
-    .option('--no-bgp', 'do not drive FRR')
-    .option('--vtysh <command>', 'how to run vtysh, split on spaces (no shell)', 'vtysh')
-    .option('--frr-config <path>', 'write the applied frr.conf here (where FRR reads it when it restarts)')
-    .option('--hostname <name>', 'hostname line of frr.conf', defaultHostname())
     .option('--no-l2', 'do not answer ARP/NDP');
-  addL2Flags(speaker).action(async (opts: { local: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; vtysh: string; frrConfig?: string; hostname: string; l2: boolean } & L2Flags) => {
+  addL2Flags(addBgpFlags(speaker, defaultHostname())).action(async (opts: { local: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; l2: boolean } & BgpFlags & L2Flags) => {
+    const bgp = opts.bgp ? bgpOptionsFromFlags(opts, opts.logLevel) : null;
     const l2 = opts.l2 ? await l2OptionsFromFlags(opts) : null;
-    if (l2 !== null && !l2.ok) {
-      io.stderr(`error: ${l2.error}\n`);
+    if ((bgp !== null && !bgp.ok) || (l2 !== null && !l2.ok)) {
+      const usage = [bgp, l2].flatMap((r) => (r !== null && !r.ok ? [r.error] : []));
+      io.stderr(usage.map((u) => `error: ${u}\n`).join(''));
       setResult(Promise.resolve(2));
       return;
     }
-    const protocols = {
-      bgp: opts.bgp ? { enabled: true as const, vtysh: opts.vtysh.split(' ').filter((w) => w !== ''), configPath: opts.frrConfig ?? null, hostname: opts.hostname } : { enabled: false as const },
-      l2: l2 === null ? { enabled: false as const } : { enabled: true as const, ...l2.value },
+    const protocols: SpeakerProtocolOptions = {
+      bgp: bgp === null ? { enabled: false } : { enabled: true, ...bgp.value },
+      l2: l2 === null ? { enabled: false } : { enabled: true, ...l2.value },
     };
     setResult(runSpeaker({ local: opts.local, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, protocols, signal }));
   });

@@ -4,6 +4,7 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.ts';
 import type { ProtocolHandler } from '../speaker/loop.ts';
+import { buildBgpHandler, type BgpOptions } from './speaker-bgp.ts';
 import { buildL2Handler, type L2Options } from './speaker-l2.ts';
 
 export type HandlerContext = {
@@ -16,7 +17,7 @@ export type HandlerContext = {
 };
 
 export type SpeakerProtocolOptions = {
-  readonly bgp: { readonly enabled: false } | { readonly enabled: true; readonly vtysh: readonly string[]; readonly configPath: string | null; readonly hostname: string };
+  readonly bgp: { readonly enabled: false } | ({ readonly enabled: true } & BgpOptions);
   readonly l2: { readonly enabled: false } | ({ readonly enabled: true } & L2Options);
 };
 
@@ -24,6 +25,8 @@ export type BuiltHandler = ProtocolHandler & { readonly ready: () => boolean };
 
 export async function buildHandlers(options: SpeakerProtocolOptions, ctx: HandlerContext): Promise<BuiltHandler[]> {
   const handlers: BuiltHandler[] = [];
+  // ---- BGP (FRR): src/cli/speaker-bgp.ts ----
+  if (options.bgp.enabled) handlers.push(await buildBgpHandler(options.bgp, ctx));
   // ---- Layer 2 (ARP/NDP + heartbeats): src/cli/speaker-l2.ts ----
   if (options.l2.enabled) handlers.push(await buildL2Handler(options.l2, ctx));
   return handlers;

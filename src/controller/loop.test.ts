@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import { recordingLogger } from '../log/logger.ts';
+import { recordingLogger, type LogRecord } from '../log/logger.ts';
 import { controllerMetrics } from '../metrics/controller-metrics.ts';
+import { parseInput } from '../api/input.ts';
+import { dryRunRender, type DryRunProblem } from './dry-run.ts';
 import { Controller, type ControllerSnapshot, type ControllerStore } from './loop.ts';
 import type { Allocations, Reconciled } from './reconcile.ts';
 
@@ -90,5 +92,59 @@ describe('Controller loop', () => {
     expect(ipsOf(store.persisted.at(-1))).to.deep.equal({ 'default/b': ['192.0.2.0'] });
     const events = store.persisted.at(-1)?.events.map((e) => [e.key, e.reason]);
     expect(events).to.deep.include.members([['default/b', 'IPAllocated'], ['default/a', 'IPReleased']]);
+  });
+});
+
+describe('Controller: dry run of every node frr.conf', function () {
+  const node = (name: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } } });
+  const objects = [pool(['203.0.113.0/28']), service('web', '2026-01-01T00:00:00Z'), node('n1'), node('n2'), node('n3')];
+  const problem: DryRunProblem = { error: { reason: 'invalid-extra-config', object: 'ConfigMap/barelb-system/frr-extra', field: 'data.frr.conf', message: 'holds a NUL byte' }, nodes: ['n1', 'n2'] };
+  /** A dry run that fails while `failing` says so. */
+  function runWith(snapshots: ControllerSnapshot[], failing: () => boolean) {
+    const store = scriptedStore(snapshots);
+    const logger = recordingLogger();
+    const registry = new Registry();
+    const c = new Controller({ store, logger, metrics: controllerMetrics(registry), options: { loadBalancerClass: null }, dryRun: () => (failing() ? [problem] : []) });
+    return { store, logger, registry, done: c.run(new AbortController().signal) };
+  }
+  const renderErrors = (records: readonly LogRecord[]) => records.filter((r) => r.level === 'error' && String(r.msg).includes('frr.conf cannot be rendered'));
+
+  it('reports a failure once, naming the object, field and nodes, and keeps allocating', async () => {
+    const { logger, registry, store, done } = runWith([snap(objects), snap(objects)], () => true);
+    await done;
+    const lines = renderErrors(logger.records);
+    expect(lines).to.have.length(1);
+    expect(lines[0]?.fields).to.include({ object: 'ConfigMap/barelb-system/frr-extra', field: 'data.frr.conf', reason: 'invalid-extra-config' });
+    expect(lines[0]?.fields['nodes']).to.deep.equal(['n1', 'n2']);
+    expect(await registry.getSingleMetricAsString('barelb_controller_frr_render_failures')).to.match(/ 2$/m);
+    expect(ipsOf(store.persisted[0])).to.deep.equal({ 'default/web': ['203.0.113.0'] });
+  });
+
+  it('says so when every node renders again', async () => {
+    let calls = 0;
+    const { logger, registry, done } = runWith([snap(objects), snap(objects)], () => ++calls === 1);
+    await done;
+    expect(renderErrors(logger.records)).to.have.length(1);
+    expect(logger.records.some((r) => r.level === 'info' && String(r.msg).includes('renders again'))).to.equal(true);
+    expect(await registry.getSingleMetricAsString('barelb_controller_frr_render_failures')).to.match(/ 0$/m);
+  });
+});
+
+describe('dryRunRender', function () {
+  it('renders every node and groups nodes by failure: a password Secret the controller cannot see', () => {
+    const parsed = parseInput([
+      { apiVersion: 'barelb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'p', namespace: 'barelb-system' }, spec: { addresses: ['203.0.113.0/28'] } },
+      ...['n2', 'n1'].map((name) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } } })),
+      { apiVersion: 'barelb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: 'barelb-system' }, spec: { myASN: 64512, peerASN: 64500, peerAddress: '192.0.2.1', passwordSecret: { name: 'gone', namespace: 'barelb-system' } } },
+    ]);
+    const problems = dryRunRender(parsed, new Map());
+    expect(problems).to.have.length(1);
+    expect(problems[0]?.error).to.include({ reason: 'missing-secret', object: 'BGPPeer/router', field: 'spec.passwordSecret' });
+    expect(problems[0]?.nodes).to.deep.equal(['n1', 'n2']);
+  });
+
+  it('renders nothing without BGP peers', () => {
+    const parsed = parseInput([{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }]);
+    expect(dryRunRender(parsed, new Map())).to.deep.equal([]);
   });
 });

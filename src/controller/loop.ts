@@ -2,11 +2,12 @@
 // store is validated, reconciled and, when something changed, persisted through the store.
 // An invalid snapshot changes nothing: the last valid configuration stays in force.
 
-import { parseInput } from '../api/input.ts';
+import { parseInput, type ParsedInput } from '../api/input.ts';
 import type { ConfigError, ServiceKey } from '../api/model.ts';
 import type { AllocationOptions, AllocationPlan } from '../ipam/plan.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ControllerMetrics } from '../metrics/controller-metrics.ts';
+import { dryRunRender } from './dry-run.ts';
 import { pendingIndex, reconcile, type Allocations, type Reconciled } from './reconcile.ts';
 
 export type ControllerSnapshot = {
@@ -30,6 +31,10 @@ export type ControllerDeps = {
   readonly logger: Logger;
   readonly metrics: ControllerMetrics;
   readonly options: AllocationOptions;
+  /** Dry-run rendering: announce from nodes labelled exclude-from-external-load-balancers too. */
+  readonly ignoreExcludeLB?: boolean;
+  /** The dry run of every node's frr.conf. Default dryRunRender; tests inject failures. */
+  readonly dryRun?: typeof dryRunRender;
 };
 
 export type ControllerStatus = { readonly ready: boolean; readonly lastPlan: AllocationPlan | null };
@@ -41,6 +46,7 @@ export class Controller {
   #allocations: Allocations | null = null;
   #pending = new Map<ServiceKey, string>();
   #lastErrors = '';
+  #lastRenderProblems = '';
   #status: ControllerStatus = { ready: false, lastPlan: null };
 
   constructor(deps: ControllerDeps) {
@@ -85,7 +91,21 @@ export class Controller {
       if (e.type === 'Warning') logger.warn(line, e.message);
       else logger.info(line, e.message);
     }
+    this.#checkRender(parsed, r.allocations);
     this.#status = { ready: true, lastPlan: r.plan };
+  }
+
+  /** Renders every node's frr.conf as a dry run; each distinct failure is logged once. */
+  #checkRender(parsed: ParsedInput, allocations: Allocations): void {
+    const problems = (this.#deps.dryRun ?? dryRunRender)(parsed, allocations, { ignoreExcludeLB: this.#deps.ignoreExcludeLB ?? false });
+    this.#deps.metrics.renderFailures(problems.reduce((n, p) => n + p.nodes.length, 0));
+    const key = JSON.stringify(problems);
+    if (key === this.#lastRenderProblems) return;
+    if (problems.length === 0 && this.#lastRenderProblems !== '') this.#deps.logger.info({}, 'every node\'s frr.conf renders again');
+    this.#lastRenderProblems = problems.length === 0 ? '' : key;
+    for (const { error, nodes } of problems) {
+      this.#deps.logger.error({ object: error.object, field: error.field, reason: error.reason, nodes }, `frr.conf cannot be rendered for ${nodes.length} node(s); their speakers keep FRR's current config: ${error.message}`);
+    }
   }
 
   async #persist(r: Reconciled): Promise<void> {

@@ -9,6 +9,8 @@ export type ControllerMetrics = {
   readonly configLoaded: (ok: boolean) => void;
   readonly configStale: (stale: boolean) => void;
   readonly stateWrite: (ok: boolean) => void;
+  /** Nodes whose frr.conf the controller's dry run cannot render. */
+  readonly renderFailures: (nodes: number) => void;
 };
 
 /** Gauges cannot hold bigint; an IPv6 /64 reads as 1.8e19, which is what a float can say. */
@@ -27,6 +29,7 @@ export function controllerMetrics(registry: Registry): ControllerMetrics {
   const pending = g('barelb_controller_services_pending', 'Services waiting for an address, by reason code', ['reason']);
   const loaded = g('barelb_k8s_client_config_loaded_bool', '1 once a valid configuration has been loaded');
   const stale = g('barelb_k8s_client_config_stale_bool', '1 while the newest configuration is invalid and the last valid one is in force');
+  const renderFailures = g('barelb_controller_frr_render_failures', 'Nodes whose frr.conf cannot be rendered from the current configuration (dry run)');
   const writes = new Counter({ name: 'barelb_controller_state_writes_total', help: 'Allocation state writes', labelNames: ['result'], ...reg });
 
   return {
@@ -52,5 +55,6 @@ export function controllerMetrics(registry: Registry): ControllerMetrics {
     configLoaded: (ok) => loaded.set(ok ? 1 : 0),
     configStale: (s) => stale.set(s ? 1 : 0),
     stateWrite: (ok) => writes.inc({ result: ok ? 'ok' : 'error' }),
+    renderFailures: (n) => renderFailures.set(n),
   };
 }

@@ -120,9 +120,11 @@ describe('BGP end to end: controller and speakers in local mode, real FRR', func
   let dir = '';
   const ips = new Map<string, string[]>();
 
-  const speakerArgs = (n: LanNode) => [
+  const speakerArgs = (n: LanNode, frr: FrrInstance) => [
     'speaker', '--local', dir, '--node', nodeName(n), '--no-l2', '--log-level', 'debug', '--hostname', nodeName(n),
-    '--vtysh', `ip netns exec ${n.ns.name} chroot ${frrRoot()} /usr/bin/vtysh -N ${n.ns.name}`,
+    '--vtysh', `ip netns exec ${n.ns.name} chroot ${frrRoot()} /usr/bin/vtysh`,
+    '--frr-reload', `ip netns exec ${n.ns.name} chroot ${frrRoot()} /usr/lib/frr/frr-reload.py`,
+    '--frr-root', frrRoot(), '--frr-pathspace', frr.name, '--frr-poll-interval', '500',
   ];
 
   const readState = async (): Promise<Record<string, { ips: string[] }>> => {
@@ -152,8 +154,8 @@ describe('BGP end to end: controller and speakers in local mode, real FRR', func
     writeFileSync(join(dir, 'dual.yaml'), serviceManifest('dual', { dual: true, endpointNodes: ['node-1', 'node-3'], created: '2026-01-03T00:00:00Z' }));
     controller = BarelbProcess.start(['controller', '--local', dir], { label: 'controller' });
     teardown.defer(async () => void (await controller.stop()));
-    for (const n of lan.nodes) {
-      const s = BarelbProcess.start(speakerArgs(n), { label: `speaker${n.index}` });
+    for (const [i, n] of lan.nodes.entries()) {
+      const s = BarelbProcess.start(speakerArgs(n, nodeFrr[i] as FrrInstance), { label: `speaker${n.index}` });
       speakers.push(s);
       teardown.defer(async () => void (await s.stop()));
     }
@@ -201,9 +203,10 @@ describe('BGP end to end: controller and speakers in local mode, real FRR', func
     expect(v6, 'the dual-stack Service has an IPv6 address').to.be.a('string');
     const hops = await waitFor(async () => {
       const r = (await routerRoutes(router, 'ipv6')).get(`${v6}/128`);
-      return r !== undefined && r.nextHops.length === 2 ? r.nextHops : null;
-    }, 30_000, { what: `${v6}/128 from node-1 and node-3` });
-    expect(hops).to.deep.equal(['2001:db8::11', '2001:db8::13']);
+      return r !== undefined && r.nextHops.length === 3 ? r.nextHops : null;
+    }, 30_000, { what: `${v6}/128 from all three nodes` });
+    // externalTrafficPolicy Cluster: every node announces, whatever nodes the endpoints are on.
+    expect(hops).to.deep.equal(['2001:db8::11', '2001:db8::12', '2001:db8::13']);
   });
 
   it('adds and withdraws a Service without resetting any established session', async () => {

@@ -1,0 +1,179 @@
+// The speaker's BGP wiring: its command-line flags, and the handler built over the real ports:
+// vtysh/frr-reload.py (VtyshPort), the single FRR writer (ApplyQueue + Applier), the FRR restart
+// watch on FRR's runtime directory, and the session watcher (FrrStateWatcher) with its metrics.
+//
+// Paths are given as FRR sees them. `--frr-root` is where FRR's filesystem root is from here: `/`
+// for the sidecar (shared volumes), a chroot in the e2e tests and the lab.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { err, ok, type Result } from '../core/result.ts';
+import type { LogLevel } from '../log/logger.ts';
+import { bgpMetrics } from '../metrics/bgp-metrics.ts';
+import { announcedReporter } from '../metrics/speaker-announced.ts';
+import { Applier } from '../speaker/bgp/apply/applier.ts';
+import { ApplyQueue, type QueueEvent } from '../speaker/bgp/apply/apply-queue.ts';
+import { watchFrrRestarts } from '../speaker/bgp/apply/frr-watch.ts';
+import { systemClock } from '../speaker/bgp/apply/hooks.ts';
+import { VtyshPort } from '../speaker/bgp/apply/vtysh-port.ts';
+import { bgpHandler } from '../speaker/bgp/handler.ts';
+import { frrLogLevelFor, parseFrrLogLevel, type FrrLogLevel } from '../speaker/bgp/log-level.ts';
+import { FrrStateWatcher } from '../speaker/bgp/state/watcher.ts';
+import { vtyshQuery } from '../speaker/bgp/state/vtysh-query.ts';
+import type { BuiltHandler, HandlerContext } from './speaker-handlers.ts';
+
+export type BgpOptions = {
+  /** argv that runs vtysh (before `-N` and its own arguments). */
+  readonly vtysh: readonly [string, ...string[]];
+  /** argv that runs frr-reload.py (before its arguments). */
+  readonly reload: readonly [string, ...string[]];
+  readonly pathspace: string | null;
+  /** FRR's filesystem root as seen from the speaker. */
+  readonly frrRoot: string;
+  /** frr.conf as FRR sees it. */
+  readonly configPath: string;
+  /** FRR's runtime directory (pid files, vty sockets) as FRR sees it. */
+  readonly runDir: string;
+  /** Where batch files go, as FRR sees it (inside frrRoot). */
+  readonly scratchDir: string;
+  readonly hostname: string;
+  readonly frrLogLevel: FrrLogLevel;
+  readonly ignoreExcludeLB: boolean;
+  readonly pollIntervalMs: number;
+  readonly verifyEveryMs: number;
+};
+
+/** The flags as commander hands them over. */
+export type BgpFlags = {
+  readonly vtysh: string;
+  readonly frrReload: string;
+  readonly frrPathspace?: string;
+  readonly frrRoot: string;
+  readonly frrConfig?: string;
+  readonly frrRunDir?: string;
+  readonly frrScratchDir: string;
+  readonly hostname: string;
+  readonly frrLogLevel?: string;
+  readonly ignoreExcludeLb: boolean;
+  readonly frrPollInterval: number;
+  readonly frrVerifyInterval: number;
+};
+
+const integer = (min: number, max: number) => (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
+  return n;
+};
+
+/** Adds the BGP flags to the `speaker` command. */
+export function addBgpFlags(cmd: Command, defaultHostname: string): Command {
+  return cmd
+    .option('--no-bgp', 'do not drive FRR')
+    .option('--vtysh <command>', 'BGP: how to run vtysh, split on spaces (no shell)', 'vtysh')
+    .option('--frr-reload <command>', 'BGP: how to run frr-reload.py, split on spaces (used only for router-id, ASN or VRF changes)', '/usr/lib/frr/frr-reload.py')
+    .option('--frr-pathspace <name>', 'BGP: FRR pathspace (vtysh -N NAME) when FRR runs with one')
+    .option('--frr-root <dir>', "BGP: FRR's filesystem root as seen from here (a chroot; / for a sidecar sharing volumes)", '/')
+    .option('--frr-config <path>', 'BGP: frr.conf as FRR sees it; the applied config is written there (default /etc/frr[/PATHSPACE]/frr.conf)')
+    .option('--frr-run-dir <path>', "BGP: FRR's runtime directory as FRR sees it, watched for restarts (default /run/frr[/PATHSPACE])")
+    .option('--frr-scratch-dir <path>', 'BGP: directory for vtysh batch files, as FRR sees it', '/tmp')
+    .option('--hostname <name>', 'BGP: hostname line of frr.conf', defaultHostname)
+    .option('--frr-log-level <level>', 'BGP: FRR log level (FRR or speaker level name; default from --log-level)')
+    .option('--ignore-exclude-lb', 'announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too', false)
+    .addOption(new Option('--frr-poll-interval <ms>', 'BGP: read BGP/BFD session state this often').argParser(integer(100, 600_000)).default(2_000))
+    .addOption(new Option('--frr-verify-interval <ms>', "BGP: read FRR's running config back this often while idle and repair drift (0: never)").argParser(integer(0, 86_400_000)).default(60_000));
+}
+
+const argv = (flag: string, text: string): Result<readonly [string, ...string[]], string> => {
+  const words = text.split(' ').filter((w) => w !== '');
+  const [first, ...rest] = words;
+  return first === undefined ? err(`${flag}: empty command`) : ok([first, ...rest]);
+};
+
+/** Validates the flags; errors are usage errors. */
+export function bgpOptionsFromFlags(f: BgpFlags, speakerLogLevel: LogLevel): Result<BgpOptions, string> {
+  const vtysh = argv('--vtysh', f.vtysh);
+  if (!vtysh.ok) return vtysh;
+  const reload = argv('--frr-reload', f.frrReload);
+  if (!reload.ok) return reload;
+  const pathspace = f.frrPathspace ?? null;
+  if (pathspace !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(pathspace)) return err(`--frr-pathspace: ${JSON.stringify(pathspace)} is not a pathspace name (letters, digits, _ . -)`);
+  for (const [flag, path] of [['--frr-root', f.frrRoot], ['--frr-config', f.frrConfig], ['--frr-run-dir', f.frrRunDir], ['--frr-scratch-dir', f.frrScratchDir]] as const) {
+    if (path !== undefined && !path.startsWith('/')) return err(`${flag}: ${JSON.stringify(path)} must be an absolute path`);
+  }
+  if (/\s/.test(f.hostname) || f.hostname === '') return err(`--hostname: ${JSON.stringify(f.hostname)} must be one word`);
+  let frrLogLevel = frrLogLevelFor(speakerLogLevel);
+  if (f.frrLogLevel !== undefined) {
+    const parsed = parseFrrLogLevel(f.frrLogLevel);
+    if (parsed === null) return err(`--frr-log-level: ${JSON.stringify(f.frrLogLevel)} is neither an FRR nor a speaker log level`);
+    frrLogLevel = parsed;
+  }
+  const sub = pathspace === null ? '' : `/${pathspace}`;
+  return ok({
+    vtysh: vtysh.value,
+    reload: reload.value,
+    pathspace,
+    frrRoot: f.frrRoot,
+    configPath: f.frrConfig ?? `/etc/frr${sub}/frr.conf`,
+    runDir: f.frrRunDir ?? `/run/frr${sub}`,
+    scratchDir: f.frrScratchDir,
+    hostname: f.hostname,
+    frrLogLevel,
+    ignoreExcludeLB: f.ignoreExcludeLb,
+    pollIntervalMs: f.frrPollInterval,
+    verifyEveryMs: f.frrVerifyInterval,
+  });
+}
+
+/** `path` (as FRR sees it) as seen from here. */
+const fromHere = (root: string, path: string): string => (root === '/' ? path : join(root, path));
+
+export async function buildBgpHandler(o: BgpOptions, ctx: HandlerContext): Promise<BuiltHandler> {
+  const logger = ctx.logger.child({ protocol: 'bgp' });
+  const metrics = bgpMetrics(ctx.registry);
+  const pathspace = o.pathspace === null ? [] : ['-N', o.pathspace];
+  // A private directory for batch files, so names never collide with another speaker's.
+  const scratchHere = await mkdtemp(join(fromHere(o.frrRoot, o.scratchDir), `barelb-${ctx.node}-`));
+  const scratchInFrr = join(o.scratchDir, scratchHere.slice(scratchHere.lastIndexOf('/') + 1));
+  ctx.signal.addEventListener('abort', () => void rm(scratchHere, { recursive: true, force: true }), { once: true });
+  const port = new VtyshPort({
+    vtysh: o.vtysh,
+    reload: o.reload,
+    ...(o.pathspace === null ? {} : { pathspace: o.pathspace }),
+    scratchDir: scratchHere,
+    scratchDirInFrr: scratchInFrr,
+    configPath: fromHere(o.frrRoot, o.configPath),
+  });
+  let applied = false;
+  const applier = new Applier({ port, clock: systemClock, logger, recorder: metrics });
+  const queue = new ApplyQueue({
+    applier,
+    clock: systemClock,
+    logger,
+    verifyEveryMs: o.verifyEveryMs,
+    onEvent: (e: QueueEvent) => {
+      if (e.type === 'applied') applied = true;
+    },
+  });
+  const queueDone = queue.run(ctx.signal);
+  // With a pathspace, FRR deletes and re-creates its own directory: watch the parent.
+  const runHere = fromHere(o.frrRoot, o.runDir);
+  const watch = watchFrrRestarts(
+    { dir: runHere, ...(o.pathspace === null ? {} : { watchRoot: fromHere(o.frrRoot, o.runDir.slice(0, o.runDir.lastIndexOf('/')) || '/') }), clock: systemClock, logger, onRestart: () => queue.frrRestarted() },
+    ctx.signal,
+  );
+  await watch.ready;
+  const state = new FrrStateWatcher({ query: vtyshQuery({ command: [...o.vtysh, ...pathspace] }), logger, metrics, intervalMs: o.pollIntervalMs });
+  const stateDone = state.run(ctx.signal);
+  void Promise.all([queueDone, stateDone, watch.closed]).catch((e: unknown) => logger.error({ error: String(e) }, 'BGP workers failed'));
+  const handler = bgpHandler({
+    hostname: o.hostname,
+    logLevel: o.frrLogLevel,
+    ignoreExcludeLB: o.ignoreExcludeLB,
+    sink: queue,
+    logger,
+    onAnnounced: announcedReporter(ctx.registry, 'bgp', ctx.node),
+  });
+  logger.info({ vtysh: o.vtysh.join(' '), pathspace: o.pathspace, config: o.configPath, runDir: o.runDir }, 'driving FRR');
+  return { ...handler, ready: () => applied };
+}
