@@ -1,33 +1,105 @@
-// `barelb controller --local DIR`: the controller process in local mode, until SIGTERM/SIGINT.
+// `barelb controller`: the controller process until SIGTERM/SIGINT. Local mode (`--local DIR`)
+// records addresses in DIR/.barelb/state.json; otherwise it runs against the Kubernetes API,
+// writing Service status, Events and pool counters, with leader election on a Lease.
 
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { Controller } from '../controller/loop.ts';
-import { createLogger, type LogLevel } from '../log/logger.ts';
+import { hostname } from 'node:os';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Controller, type ControllerStore } from '../controller/loop.ts';
+import { createLogger, type Logger, type LogLevel } from '../log/logger.ts';
 import { controllerMetrics } from '../metrics/controller-metrics.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
+import { systemClock } from '../speaker/bgp/state/watcher.ts';
 import { localControllerStore } from '../store/local-controller-store.ts';
+import { kubeClient, loadKubeConfig } from '../k8s/client.ts';
+import { k8sControllerStore } from '../k8s/controller-store.ts';
+import { EventRecorder } from '../k8s/events.ts';
+import { LeaderElection } from '../k8s/leader.ts';
+
+export type KubernetesOptions = {
+  readonly kubeconfig: string | null;
+  readonly namespace: string;
+  readonly leaderElect: boolean;
+  readonly leaseName: string;
+  readonly identity: string;
+};
 
 export type ControllerCommandOptions = {
-  readonly local: string;
+  readonly local: string | null;
+  readonly kubernetes: KubernetesOptions;
   readonly logLevel: LogLevel;
   readonly metricsAddress: string | null;
   readonly loadBalancerClass: string | null;
   readonly signal: AbortSignal;
 };
 
+export const defaultIdentity = (): string => process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`;
+
 export async function runController(o: ControllerCommandOptions): Promise<number> {
   const logger = createLogger('controller', o.logLevel);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_controller_' });
-  const store = localControllerStore(o.local, (e) => logger.error({ error: String(e) }, 'reading the local directory failed'));
-  const controller = new Controller({ store, logger, metrics: controllerMetrics(registry), options: { loadBalancerClass: o.loadBalancerClass } });
-  const server = o.metricsAddress === null ? null : await startMetricsServer(o.metricsAddress, registry, { ready: () => controller.status.ready });
-  logger.info({ dir: o.local, metrics: o.metricsAddress }, 'controller started in local mode');
+  const metrics = controllerMetrics(registry);
+  const makeController = (store: ControllerStore) => new Controller({ store, logger, metrics, options: { loadBalancerClass: o.loadBalancerClass } });
+  let ready = (): boolean => false;
+  const server = o.metricsAddress === null ? null : await startMetricsServer(o.metricsAddress, registry, { ready: () => ready() });
   try {
-    await controller.run(o.signal);
+    if (o.local !== null) {
+      const store = localControllerStore(o.local, (e) => logger.error({ error: String(e) }, 'reading the local directory failed'));
+      const controller = makeController(store);
+      ready = () => controller.status.ready;
+      logger.info({ dir: o.local, metrics: o.metricsAddress }, 'controller started in local mode');
+      await controller.run(o.signal);
+    } else {
+      await runOnKubernetes(o, logger, registry, makeController, (r) => (ready = r));
+    }
   } finally {
     server?.close();
     logger.info({}, 'controller stopped');
   }
   return 0;
+}
+
+async function runOnKubernetes(
+  o: ControllerCommandOptions,
+  logger: Logger,
+  registry: Registry,
+  makeController: (store: ControllerStore) => Controller,
+  setReady: (ready: () => boolean) => void,
+): Promise<void> {
+  const k = o.kubernetes;
+  const client = kubeClient(loadKubeConfig({ kubeconfig: k.kubeconfig }));
+  const writes = new Counter({ name: 'barelb_k8s_writes_total', help: 'Writes to the API server by target and result', labelNames: ['target', 'result'], registers: [registry] });
+  const listWatchErrors = new Counter({ name: 'barelb_k8s_list_watch_errors_total', help: 'Failed lists and watches by kind', labelNames: ['kind'], registers: [registry] });
+  const events = new EventRecorder({
+    client,
+    controller: 'barelb.io/controller',
+    instance: k.identity,
+    now: Date.now,
+    onError: (e) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, 'could not record an Event'),
+  });
+  const lead = async (signal: AbortSignal): Promise<void> => {
+    const store = k8sControllerStore({
+      client,
+      namespace: k.namespace,
+      logger,
+      clock: systemClock,
+      now: Date.now,
+      events,
+      onWrite: (target, ok) => writes.inc({ target, result: ok ? 'ok' : 'error' }),
+      onListWatchError: (kind) => listWatchErrors.inc({ kind }),
+    });
+    const controller = makeController(store);
+    setReady(() => controller.status.ready);
+    await controller.run(signal);
+    await events.flushed();
+  };
+  logger.info({ namespace: k.namespace, identity: k.identity, leaderElect: k.leaderElect, metrics: o.metricsAddress }, 'controller started on Kubernetes');
+  if (!k.leaderElect) {
+    await lead(o.signal);
+    return;
+  }
+  const election = new LeaderElection({ client, namespace: k.namespace, name: k.leaseName, identity: k.identity, logger, clock: { now: Date.now, sleep: systemClock.sleep } });
+  // A standby is ready (it serves as soon as it wins); readiness of the leader follows its first sync.
+  setReady(() => !election.leading);
+  await election.run(o.signal, lead);
 }

@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CliIO } from './io.ts';
 import { runPlan } from './plan.ts';
 import { addRenderCommand } from './render-command.ts';
-import { runController } from './controller-command.ts';
+import { defaultIdentity, runController } from './controller-command.ts';
 import { defaultHostname, runSpeaker } from './speaker-command.ts';
 import type { SpeakerProtocolOptions } from './speaker-handlers.ts';
 import { addBgpFlags, bgpOptionsFromFlags, type BgpFlags } from './speaker-bgp.ts';
@@ -33,13 +33,19 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
     });
   program
     .command('controller')
-    .description('Run the controller: allocate addresses and record them (local mode: in DIR/.barelb/state.json)')
-    .requiredOption('--local <dir>', 'local mode: read manifests from this directory')
+    .description('Run the controller: allocate addresses and record them (Kubernetes: Service status; local mode: DIR/.barelb/state.json)')
+    .option('--local <dir>', 'local mode: read manifests from this directory instead of the Kubernetes API')
+    .option('--kubeconfig <path>', 'Kubernetes: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--namespace <ns>', 'Kubernetes: namespace of the barelb.io objects, Secrets and the Lease', 'barelb-system')
+    .option('--no-leader-elect', 'Kubernetes: do not campaign on the Lease (only for a single replica)')
+    .option('--lease-name <name>', 'Kubernetes: the Lease replicas campaign on', 'barelb-controller')
+    .option('--identity <id>', 'Kubernetes: this replica in the Lease and in Events (default: $POD_NAME or HOST-PID)')
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .option('--metrics-address <host:port>', 'serve /metrics, /healthz and /readyz here')
     .option('--lb-class <name>', 'only handle Services of this loadBalancerClass')
-    .action((opts: { local: string; logLevel: LogLevel; metricsAddress?: string; lbClass?: string }) => {
-      setResult(runController({ local: opts.local, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, signal }));
+    .action((opts: { local?: string; kubeconfig?: string; namespace: string; leaderElect: boolean; leaseName: string; identity?: string; logLevel: LogLevel; metricsAddress?: string; lbClass?: string }) => {
+      const kubernetes = { kubeconfig: opts.kubeconfig ?? null, namespace: opts.namespace, leaderElect: opts.leaderElect, leaseName: opts.leaseName, identity: opts.identity ?? defaultIdentity() };
+      setResult(runController({ local: opts.local ?? null, kubernetes, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, signal }));
     });
   addRenderCommand(program, io, setResult);
   const speaker = program

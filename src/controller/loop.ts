@@ -24,6 +24,11 @@ export type ControllerStore = {
   readonly watch: (onSnapshot: (s: ControllerSnapshot) => Promise<void>, signal: AbortSignal) => Promise<void>;
   /** Makes the outcome durable (local: the state file; Kubernetes: Service status). */
   readonly persist: (r: Reconciled) => Promise<void>;
+  /**
+   * Persist every round, not only when allocations changed: the Kubernetes store compares the
+   * plan with what each Service shows and repairs what someone else changed.
+   */
+  readonly alwaysPersist?: boolean;
 };
 
 export type ControllerDeps = {
@@ -82,7 +87,7 @@ export class Controller {
     metrics.configStale(false);
     metrics.configLoaded(true);
     const r = reconcile(parsed.config.pools, parsed.services, this.#allocations, this.#pending, this.#deps.options);
-    if (r.changed || r.events.length > 0) await this.#persist(r);
+    if (r.changed || r.events.length > 0 || this.#deps.store.alwaysPersist === true) await this.#persist(r);
     this.#allocations = r.allocations;
     this.#pending = pendingIndex(r.plan);
     metrics.observePlan(r.plan);

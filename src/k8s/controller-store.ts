@@ -1,0 +1,161 @@
+// The controller's Kubernetes store: snapshots from reflectors over Services, Namespaces, Nodes,
+// the barelb.io kinds and the Secrets of barelb's namespace; outcomes written back as Service
+// status (server-side apply on the status subresource: ingress + the barelb.io/IPAllocated
+// condition), the pool annotation, IPAddressPool status counters and events.k8s.io Events. Only
+// differences are written, so a restart over a settled cluster writes nothing.
+
+import { parseInput } from '../api/input.ts';
+import type { ControllerSnapshot, ControllerStore } from '../controller/loop.ts';
+import type { Reconciled, ServiceEvent } from '../controller/reconcile.ts';
+import type { PoolStats } from '../ipam/decision.ts';
+import { ApiError, type KubeClient, type WireObject } from './client.ts';
+import type { EventRecorder } from './events.ts';
+import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
+import { allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
+import { WatchSet } from './watch-set.ts';
+
+export const FIELD_MANAGER = 'barelb-controller';
+
+export type K8sStoreLogger = ReflectorLogger & { error(obj: object, msg: string): void; debug(obj: object, msg: string): void };
+
+export type K8sControllerStoreOptions = {
+  readonly client: KubeClient;
+  /** Where the barelb.io objects and Secrets live (barelb-system). */
+  readonly namespace: string;
+  readonly logger: K8sStoreLogger;
+  readonly clock: ReflectorClock;
+  readonly now: () => number;
+  readonly events: EventRecorder;
+  /** Writes in flight at once. Default 16. */
+  readonly concurrency?: number;
+  /** Counts each write by target (service-status, service-annotation, pool-status) and result. */
+  readonly onWrite?: (target: string, ok: boolean) => void;
+  readonly onListWatchError?: (kind: string, error: ApiError) => void;
+};
+
+export const controllerPaths = (ns: string) => ({
+  services: '/api/v1/services',
+  namespaces: '/api/v1/namespaces',
+  nodes: '/api/v1/nodes',
+  secrets: `/api/v1/namespaces/${ns}/secrets`,
+  pools: `/apis/barelb.io/v1beta1/namespaces/${ns}/ipaddresspools`,
+  l2advertisements: `/apis/barelb.io/v1beta1/namespaces/${ns}/l2advertisements`,
+  bgpadvertisements: `/apis/barelb.io/v1beta1/namespaces/${ns}/bgpadvertisements`,
+  bgppeers: `/apis/barelb.io/v1beta2/namespaces/${ns}/bgppeers`,
+  bfdprofiles: `/apis/barelb.io/v1beta1/namespaces/${ns}/bfdprofiles`,
+  communities: `/apis/barelb.io/v1beta1/namespaces/${ns}/communities`,
+});
+
+type Kind = keyof ReturnType<typeof controllerPaths>;
+
+/** Runs `tasks` with at most `limit` at once; never rejects. */
+async function bounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+const count = (v: bigint): number => (v > BigInt(MAX_COUNT) ? MAX_COUNT : Number(v));
+
+export function poolStatus(p: PoolStats): WireObject {
+  return { assignedIPv4: count(p.assignedIPv4), assignedIPv6: count(p.assignedIPv6), availableIPv4: count(p.availableIPv4), availableIPv6: count(p.availableIPv6) };
+}
+
+const record = (v: unknown): WireObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as WireObject) : {});
+
+const eventAction = (e: ServiceEvent): string => (e.reason === 'IPReleased' ? 'Release' : 'Allocate');
+
+export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStore & { readonly set: WatchSet<Kind> } {
+  const set = new WatchSet<Kind>({
+    client: o.client,
+    paths: controllerPaths(o.namespace),
+    logger: o.logger,
+    clock: o.clock,
+    ...(o.onListWatchError === undefined ? {} : { onError: o.onListWatchError }),
+  });
+  const kinds = Object.keys(controllerPaths(o.namespace)) as Kind[];
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const snapshot = (): ControllerSnapshot => {
+    const objects = kinds.flatMap((k) => set.list(k));
+    const pools = parseInput(set.list('pools')).config.pools;
+    return { objects, loadErrors: [], held: allocationsFromServices(set.list('services'), pools), heldError: null };
+  };
+
+  const write = async (target: string, run: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await run();
+      o.onWrite?.(target, true);
+      return true;
+    } catch (e) {
+      // Deleted meanwhile: nothing to write. Anything else is retried on a later round.
+      if (e instanceof ApiError && e.status === 404) return true;
+      o.onWrite?.(target, false);
+      o.logger.warn({ target, error: e instanceof Error ? e.message : String(e) }, 'write to the API server failed; retrying');
+      return false;
+    }
+  };
+
+  const serviceWrite = async (w: StatusWrite): Promise<boolean> => {
+    const path = `/api/v1/namespaces/${w.ref.namespace}/services/${w.ref.name}`;
+    const a = w.annotation === null || (await write('service-annotation', () => o.client.patch(path, w.annotation as WireObject, 'merge', FIELD_MANAGER)));
+    const s = w.status === null || (await write('service-status', () => o.client.patch(`${path}/status`, w.status as WireObject, 'apply', FIELD_MANAGER)));
+    return a && s;
+  };
+
+  const poolWrites = (pools: readonly PoolStats[]): (() => Promise<boolean>)[] =>
+    pools.flatMap((p) => {
+      const obj = set.reflectors.pools.get(`${o.namespace}/${p.name}`);
+      if (obj === undefined) return [];
+      const want = poolStatus(p);
+      const have = record(obj['status']);
+      if (Object.entries(want).every(([k, v]) => have[k] === v)) return [];
+      const body = { apiVersion: 'barelb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: p.name, namespace: o.namespace }, status: want };
+      return [() => write('pool-status', () => o.client.patch(`${controllerPaths(o.namespace).pools}/${p.name}/status`, body, 'apply', FIELD_MANAGER))];
+    });
+
+  return {
+    set,
+    alwaysPersist: true,
+    watch: (onSnapshot, signal) => {
+      signal.addEventListener('abort', () => retryTimer !== null && clearTimeout(retryTimer), { once: true });
+      return set.run(() => onSnapshot(snapshot()), signal);
+    },
+    persist: async (r: Reconciled) => {
+      const services = new Map(set.list('services').map((s) => {
+        const meta = record(s['metadata']);
+        return [`${String(meta['namespace'])}/${String(meta['name'])}` as string, s] as const;
+      }));
+      const writes = statusWrites(r.plan.services, services, o.now());
+      const jobs = [...writes.map((w) => () => serviceWrite(w)), ...poolWrites(r.plan.pools)];
+      let failed = 0;
+      await bounded(jobs, o.concurrency ?? 16, async (job) => {
+        if (!(await job())) failed += 1;
+      });
+      if (jobs.length > 0) o.logger.debug({ writes: jobs.length, failed }, 'wrote Service and pool status');
+      for (const e of r.events) {
+        const [namespace = '', name = ''] = e.key.split('/');
+        const uid = record(record(services.get(e.key as string))['metadata'])['uid'];
+        o.events.record({
+          regarding: { apiVersion: 'v1', kind: 'Service', namespace, name, ...(typeof uid === 'string' ? { uid } : {}) },
+          type: e.type,
+          reason: e.reason,
+          action: eventAction(e),
+          note: e.code === null ? e.message : `${e.code}: ${e.message}`,
+        });
+      }
+      if (failed > 0 && retryTimer === null) {
+        retryTimer = setTimeout(() => {
+          retryTimer = null;
+          set.poke();
+        }, 2_000);
+      }
+    },
+  };
+}

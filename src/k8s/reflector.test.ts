@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { ApiError } from './client.ts';
+import { FakeKube, obj } from './fake-client.ts';
+import { Reflector } from './reflector.ts';
+import { recordingLogger } from '../log/logger.ts';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+function setup() {
+  const kube = new FakeKube();
+  const logger = recordingLogger();
+  const sleeps: number[] = [];
+  let changes = 0;
+  const abort = new AbortController();
+  const reflector = new Reflector({
+    client: kube,
+    path: '/api/v1/services',
+    logger,
+    clock: { sleep: async (ms) => void sleeps.push(ms) },
+    onChange: () => void (changes += 1),
+    backoff: { minMs: 100, maxMs: 400 },
+  });
+  return { kube, logger, sleeps, abort, reflector, changes: () => changes };
+}
+
+describe('Reflector', () => {
+  it('lists, then applies watch events from the list resourceVersion', async () => {
+    const t = setup();
+    t.kube.lists.push({ items: [obj('a', '5')], resourceVersion: '10' });
+    const run = t.reflector.run(t.abort.signal);
+    await t.kube.watching();
+    expect(t.reflector.synced).to.equal(true);
+    expect(t.kube.stream?.from).to.equal('10');
+    t.kube.stream?.emit({ type: 'ADDED', object: obj('b', '11') });
+    t.kube.stream?.emit({ type: 'MODIFIED', object: obj('a', '12', { spec: { x: 1 } }) });
+    t.kube.stream?.emit({ type: 'DELETED', object: obj('b', '13') });
+    t.kube.stream?.emit({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '14' } } });
+    expect(t.reflector.list().map((o) => (o['metadata'] as { name: string }).name)).to.deep.equal(['a']);
+    expect(t.reflector.get('ns/a')?.['spec']).to.deep.equal({ x: 1 });
+    expect(t.changes()).to.equal(4);
+    t.kube.stream?.end();
+    await t.kube.watching();
+    expect(t.kube.stream?.from, 'a closed stream resumes from the last resourceVersion, bookmarks included').to.equal('14');
+    t.abort.abort();
+    await run;
+  });
+
+  it('re-lists after 410 Gone, reporting deletions it missed', async () => {
+    const t = setup();
+    t.kube.lists.push({ items: [obj('a', '1'), obj('b', '2')], resourceVersion: '2' }, { items: [obj('a', '1')], resourceVersion: '30' });
+    const run = t.reflector.run(t.abort.signal);
+    await t.kube.watching();
+    t.kube.stream?.emit({ type: 'ERROR', status: { code: 410, reason: 'Expired' } });
+    await tick();
+    await t.kube.watching();
+    expect(t.kube.listCalls).to.have.length(2);
+    expect(t.reflector.size).to.equal(1);
+    expect(t.sleeps, '410 is not a failure: no backoff').to.deep.equal([]);
+    t.abort.abort();
+    await run;
+  });
+
+  it('never gives up: failures back off (doubling, capped) and keep the last objects, logging once per outage', async () => {
+    const t = setup();
+    t.kube.lists.push({ items: [obj('a', '1')], resourceVersion: '1' });
+    const down = () => new ApiError(0, 'connect ECONNREFUSED');
+    t.kube.lists.push(down(), down(), down(), down(), { items: [obj('a', '1')], resourceVersion: '9' });
+    const run = t.reflector.run(t.abort.signal);
+    await t.kube.watching();
+    t.kube.stream?.end(new ApiError(500, 'boom'));
+    for (let i = 0; i < 20 && t.kube.listCalls.length < 6; i++) await tick();
+    await t.kube.watching();
+    expect(t.sleeps).to.deep.equal([100, 200, 400, 400, 400]);
+    expect(t.reflector.get('ns/a'), 'the cache survives the outage').to.not.equal(undefined);
+    const warns = t.logger.records.filter((r) => r.level === 'warn');
+    expect(warns).to.have.length(1);
+    expect(t.logger.records.some((r) => r.level === 'info' && r.msg === 'list/watch works again')).to.equal(true);
+    t.abort.abort();
+    await run;
+  });
+});

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { parseInput } from '../api/input.ts';
+import { serviceKey } from '../api/model.ts';
+import type { ServiceDecision } from '../ipam/decision.ts';
+import type { IP } from '../net/ip.ts';
+import type { WireObject } from './client.ts';
+import { allocationsFromServices, CONDITION_TYPE, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+
+function svc(name: string, opts: { ips?: string[]; pool?: string; annotations?: Record<string, string>; condition?: WireObject } = {}): WireObject {
+  return {
+    metadata: { name, namespace: 'demo', uid: `uid-${name}`, generation: 2, annotations: { ...(opts.pool === undefined ? {} : { [POOL_ANNOTATION]: opts.pool }), ...opts.annotations } },
+    status: { loadBalancer: { ingress: (opts.ips ?? []).map((ip) => ({ ip })) }, ...(opts.condition === undefined ? {} : { conditions: [opts.condition] }) },
+  };
+}
+const allocated = (name: string, ips: string[], pool: string): ServiceDecision => ({ state: 'allocated', key: serviceKey('demo', name), ips: ips as IP[], pool, message: `assigned from ${pool}` });
+const trueCondition = { type: CONDITION_TYPE, status: 'True', reason: 'IPAllocated', message: 'assigned from main', observedGeneration: 2, lastTransitionTime: '2026-01-01T00:00:00Z' };
+const byKey = (...list: WireObject[]) => new Map(list.map((s) => [`demo/${String((s['metadata'] as WireObject)['name'])}`, s] as const));
+
+describe('Service status writes', () => {
+  it('writes nothing for a Service that already shows its decision (a restart over a settled cluster)', () => {
+    const s = svc('web', { ips: ['203.0.113.1'], pool: 'main', condition: trueCondition });
+    expect(statusWrites([allocated('web', ['203.0.113.1'], 'main')], byKey(s), NOW)).to.deep.equal([]);
+  });
+
+  it('applies ingress with ipMode VIP, the True condition and the pool annotation to a new allocation', () => {
+    const [w] = statusWrites([allocated('web', ['203.0.113.1', '2001:db8::1'], 'main')], byKey(svc('web')), NOW);
+    expect(w?.status).to.deep.equal({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'demo' },
+      status: {
+        loadBalancer: { ingress: [{ ip: '203.0.113.1', ipMode: 'VIP' }, { ip: '2001:db8::1', ipMode: 'VIP' }] },
+        conditions: [{ type: CONDITION_TYPE, status: 'True', reason: 'IPAllocated', message: 'assigned from main', observedGeneration: 2, lastTransitionTime: metaTime(NOW) }],
+      },
+    });
+    expect(w?.annotation).to.deep.equal({ metadata: { annotations: { [POOL_ANNOTATION]: 'main' } } });
+  });
+
+  it('releases a pending Service: empty ingress, a False condition with a CamelCase reason, the annotation removed', () => {
+    const s = svc('web', { ips: ['203.0.113.1'], pool: 'main', condition: trueCondition });
+    const [w] = statusWrites([{ state: 'pending', key: serviceKey('demo', 'web'), reason: 'pool-exhausted', message: 'pool main is full' }], byKey(s), NOW);
+    const st = (w?.status?.['status'] ?? {}) as WireObject;
+    expect(st['loadBalancer']).to.deep.equal({ ingress: [] });
+    expect((st['conditions'] as WireObject[])[0]).to.include({ status: 'False', reason: 'PoolExhausted', lastTransitionTime: metaTime(NOW) });
+    expect(w?.annotation).to.deep.equal({ metadata: { annotations: { [POOL_ANNOTATION]: null } } });
+  });
+
+  it('keeps lastTransitionTime while the status stays the same', () => {
+    const s = svc('web', { ips: ['203.0.113.1'], pool: 'main', condition: { ...trueCondition, observedGeneration: 1 } });
+    const [w] = statusWrites([allocated('web', ['203.0.113.1'], 'main')], byKey(s), NOW);
+    const cond = ((w?.status?.['status'] as WireObject)['conditions'] as WireObject[])[0];
+    expect(cond).to.include({ lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 2 });
+  });
+
+  it('leaves alone an ignored Service it never served, and releases one it did', () => {
+    const ignored: ServiceDecision = { state: 'ignored', key: serviceKey('demo', 'other'), message: 'another class' };
+    expect(statusWrites([ignored], byKey(svc('other', { ips: ['198.51.100.9'] })), NOW)).to.deep.equal([]);
+    const [w] = statusWrites([ignored], byKey(svc('other', { ips: ['203.0.113.1'], pool: 'main' })), NOW);
+    expect((w?.status?.['status'] as WireObject)['loadBalancer']).to.deep.equal({ ingress: [] });
+    expect((w?.status?.['status'] as WireObject)['conditions']).to.equal(undefined);
+  });
+
+  it('turns reason codes into condition reasons', () => {
+    expect(pascal('ip-not-in-requested-pool')).to.equal('IpNotInRequestedPool');
+    expect(pascal('')).to.equal('Unknown');
+  });
+});
+
+describe('allocations read back from Services', () => {
+  const pools = parseInput([{ apiVersion: 'barelb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'main', namespace: 'barelb-system' }, spec: { addresses: ['203.0.113.0/28'] } }]).config.pools;
+
+  it('takes the pool from our annotation, else MetalLB\'s, else the pool holding the address', () => {
+    const held = allocationsFromServices([
+      svc('a', { ips: ['203.0.113.1'], pool: 'main' }),
+      svc('b', { ips: ['203.0.113.2'], annotations: { 'metallb.io/ip-allocated-from-pool': 'old' } }),
+      svc('c', { ips: ['203.0.113.3'] }),
+      svc('d', { ips: ['192.0.2.1'] }),
+      svc('e'),
+    ], pools);
+    expect(Object.fromEntries([...held].map(([k, v]) => [k, v]))).to.deep.equal({
+      'demo/a': { ips: ['203.0.113.1'], pool: 'main' },
+      'demo/b': { ips: ['203.0.113.2'], pool: 'old' },
+      'demo/c': { ips: ['203.0.113.3'], pool: 'main' },
+      'demo/d': { ips: ['192.0.2.1'], pool: '' },
+    });
+  });
+
+  it('skips a Service whose ingress holds something that is not an address', () => {
+    expect(allocationsFromServices([svc('x', { ips: ['not-an-ip'] })], pools).size).to.equal(0);
+  });
+});

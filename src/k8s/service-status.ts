@@ -1,0 +1,135 @@
+// Pure: what the controller writes on each Service, as the difference between what the Service
+// shows and what the plan says. Unchanged Services cost no write, so a restart over 10 000
+// allocated Services makes none. Also reads the allocations back from the Services (the
+// Kubernetes store has no state file: the Services' status is the record).
+
+import type { Pool, ServiceKey } from '../api/model.ts';
+import { serviceKey } from '../api/model.ts';
+import type { Allocation, Allocations } from '../controller/reconcile.ts';
+import type { ServiceDecision } from '../ipam/decision.ts';
+import { cidrContains } from '../net/cidr.ts';
+import { parseIP } from '../net/ip.ts';
+import type { WireObject } from './client.ts';
+
+export const POOL_ANNOTATION = 'barelb.io/ip-allocated-from-pool';
+/** MetalLB's record of the pool, read (never written) so a migrated cluster keeps its pools. */
+const FOREIGN_POOL_ANNOTATIONS = ['metallb.io/ip-allocated-from-pool', 'metallb.universe.tf/ip-allocated-from-pool'];
+export const CONDITION_TYPE = 'barelb.io/IPAllocated';
+
+const record = (v: unknown): WireObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as WireObject) : {});
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+export type ServiceRef = { readonly namespace: string; readonly name: string; readonly uid: string; readonly generation: number };
+
+export function serviceRef(o: WireObject): ServiceRef {
+  const meta = record(o['metadata']);
+  return { namespace: str(meta['namespace']), name: str(meta['name']), uid: str(meta['uid']), generation: typeof meta['generation'] === 'number' ? meta['generation'] : 0 };
+}
+
+export function ingressIPs(o: WireObject): string[] {
+  const ingress = record(record(o['status'])['loadBalancer'])['ingress'];
+  return Array.isArray(ingress) ? ingress.flatMap((e) => (str(record(e)['ip']) === '' ? [] : [str(record(e)['ip'])])) : [];
+}
+
+const annotations = (o: WireObject): WireObject => record(record(o['metadata'])['annotations']);
+
+type Condition = { type: string; status: 'True' | 'False'; reason: string; message: string; observedGeneration: number; lastTransitionTime: string };
+
+function ourCondition(o: WireObject): Condition | null {
+  const list = record(o['status'])['conditions'];
+  if (!Array.isArray(list)) return null;
+  const c = list.map(record).find((x) => x['type'] === CONDITION_TYPE);
+  return c === undefined ? null : (c as unknown as Condition);
+}
+
+/**
+ * The allocations the Services record: their ingress addresses, and the pool from our annotation
+ * (or MetalLB's), else the pool containing the first address. Addresses no pool holds are kept
+ * with pool "" so planning can report them rather than silently hand them out again.
+ */
+export function allocationsFromServices(services: readonly WireObject[], pools: readonly Pool[]): Allocations {
+  const out = new Map<ServiceKey, Allocation>();
+  for (const s of services) {
+    const texts = ingressIPs(s);
+    if (texts.length === 0) continue;
+    const ips = texts.flatMap((t) => {
+      const ip = parseIP(t);
+      return ip.ok ? [ip.value] : [];
+    });
+    if (ips.length !== texts.length) continue;
+    const a = annotations(s);
+    const named = [POOL_ANNOTATION, ...FOREIGN_POOL_ANNOTATIONS].map((k) => str(a[k])).find((v) => v !== '');
+    const first = ips[0];
+    const pool = named ?? (first === undefined ? undefined : pools.find((p) => p.cidrs.some((c) => cidrContains(c, first)))?.name) ?? '';
+    const ref = serviceRef(s);
+    out.set(serviceKey(ref.namespace, ref.name), { ips, pool });
+  }
+  return out;
+}
+
+export type StatusWrite = {
+  readonly ref: ServiceRef;
+  /** Server-side apply body for the status subresource, or null when status is as it should be. */
+  readonly status: WireObject | null;
+  /** Merge patch of the pool annotation, or null when it is as it should be. */
+  readonly annotation: WireObject | null;
+};
+
+/** Kubernetes metav1.Time: seconds precision, UTC. */
+export const metaTime = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+function desiredCondition(d: ServiceDecision, ref: ServiceRef, current: Condition | null, now: number): Condition | null {
+  if (d.state === 'ignored') return null;
+  const status = d.state === 'allocated' ? 'True' : 'False';
+  const reason = d.state === 'allocated' ? 'IPAllocated' : pascal(d.reason);
+  const message = d.message.slice(0, 32_768);
+  const lastTransitionTime = current !== null && current.status === status ? current.lastTransitionTime : metaTime(now);
+  return { type: CONDITION_TYPE, status, reason, message, observedGeneration: ref.generation, lastTransitionTime };
+}
+
+/** Condition reasons must be CamelCase identifiers: "no-available-ips" → "NoAvailableIps". */
+export const pascal = (code: string): string => code.split(/[^A-Za-z0-9]+/).filter((w) => w !== '').map((w) => `${w[0]?.toUpperCase() ?? ''}${w.slice(1)}`).join('') || 'Unknown';
+
+const sameCondition = (a: Condition | null, b: Condition | null): boolean =>
+  a === b || (a !== null && b !== null && a.status === b.status && a.reason === b.reason && a.message === b.message && a.observedGeneration === b.observedGeneration);
+
+/**
+ * The writes that make each Service show its decision. `services` are the current objects by key;
+ * a decision for a Service not among them (deleted meanwhile) needs nothing.
+ */
+export function statusWrites(decisions: readonly ServiceDecision[], services: ReadonlyMap<string, WireObject>, now: number): StatusWrite[] {
+  const writes: StatusWrite[] = [];
+  for (const d of decisions) {
+    const obj = services.get(d.key);
+    if (obj === undefined) continue;
+    const ref = serviceRef(obj);
+    const current = ingressIPs(obj);
+    const currentPool = str(annotations(obj)[POOL_ANNOTATION]);
+    const ours = currentPool !== '';
+    let ips: readonly string[];
+    let pool: string | null;
+    if (d.state === 'allocated') {
+      ips = d.ips.map(String);
+      pool = d.pool;
+    } else if (d.state === 'pending' || ours) {
+      // Pending, or no longer ours to serve (type or class changed): release what we wrote.
+      ips = [];
+      pool = null;
+    } else continue;
+    const cond = ourCondition(obj);
+    const wantCond = desiredCondition(d, ref, cond, now);
+    const ingressOk = ips.length === current.length && ips.every((ip, i) => ip === current[i]);
+    const condOk = wantCond === null || sameCondition(cond, wantCond);
+    const status = ingressOk && condOk
+      ? null
+      : {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: ref.name, namespace: ref.namespace },
+          status: { loadBalancer: { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' })) }, ...(wantCond === null ? {} : { conditions: [wantCond] }) },
+        };
+    const annotation = (pool ?? '') === currentPool ? null : { metadata: { annotations: { [POOL_ANNOTATION]: pool } } };
+    if (status !== null || annotation !== null) writes.push({ ref, status, annotation });
+  }
+  return writes;
+}
