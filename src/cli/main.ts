@@ -51,12 +51,14 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
   const speaker = program
     .command('speaker')
     .description("Run one node's speaker: announce this node's Service addresses over BGP (FRR) and/or L2 (ARP/NDP)")
-    .requiredOption('--local <dir>', 'local mode: read manifests and the controller state from this directory')
+    .option('--local <dir>', 'local mode: read manifests and the controller state from this directory instead of the Kubernetes API')
+    .option('--kubeconfig <path>', 'Kubernetes: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--namespace <ns>', 'Kubernetes: namespace of the barelb.io objects and Secrets', 'barelb-system')
     .requiredOption('--node <name>', 'the Node this speaker runs on')
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .option('--metrics-address <host:port>', 'serve /metrics, /healthz and /readyz here')
     .option('--no-l2', 'do not answer ARP/NDP');
-  addL2Flags(addBgpFlags(speaker, defaultHostname())).action(async (opts: { local: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; l2: boolean } & BgpFlags & L2Flags) => {
+  addL2Flags(addBgpFlags(speaker, defaultHostname())).action(async (opts: { local?: string; kubeconfig?: string; namespace: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; l2: boolean } & BgpFlags & L2Flags) => {
     const bgp = opts.bgp ? bgpOptionsFromFlags(opts, opts.logLevel) : null;
     const l2 = opts.l2 ? await l2OptionsFromFlags(opts) : null;
     if ((bgp !== null && !bgp.ok) || (l2 !== null && !l2.ok)) {
@@ -69,7 +71,7 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
       bgp: bgp === null ? { enabled: false } : { enabled: true, ...bgp.value },
       l2: l2 === null ? { enabled: false } : { enabled: true, ...l2.value },
     };
-    setResult(runSpeaker({ local: opts.local, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, protocols, signal }));
+    setResult(runSpeaker({ local: opts.local ?? null, kubeconfig: opts.kubeconfig ?? null, namespace: opts.namespace, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, protocols, signal }));
   });
   return program;
 }

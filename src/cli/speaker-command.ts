@@ -1,15 +1,22 @@
-// `barelb speaker --local DIR --node NAME`: the per-node speaker in local mode, until SIGTERM/SIGINT.
+// `barelb speaker --node NAME`: the per-node speaker until SIGTERM/SIGINT, on the Kubernetes API or,
+// with `--local DIR`, in local mode.
 
 import { hostname } from 'node:os';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { createLogger, type LogLevel } from '../log/logger.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
 import { Speaker } from '../speaker/loop.ts';
+import { kubeClient, loadKubeConfig } from '../k8s/client.ts';
+import { k8sSpeakerStore } from '../k8s/speaker-store.ts';
+import { systemClock } from '../speaker/bgp/state/watcher.ts';
+import type { SpeakerStore } from '../speaker/loop.ts';
 import { localSpeakerStore } from '../store/local-speaker-store.ts';
 import { buildHandlers, type SpeakerProtocolOptions } from './speaker-handlers.ts';
 
 export type SpeakerCommandOptions = {
-  readonly local: string;
+  readonly local: string | null;
+  readonly kubeconfig: string | null;
+  readonly namespace: string;
   readonly node: string;
   readonly logLevel: LogLevel;
   readonly metricsAddress: string | null;
@@ -26,7 +33,10 @@ export async function runSpeaker(o: SpeakerCommandOptions): Promise<number> {
   const loaded = new Gauge({ name: 'barelb_k8s_client_config_loaded_bool', help: '1 once a valid configuration has been loaded', registers: [registry] });
   const stale = new Gauge({ name: 'barelb_k8s_client_config_stale_bool', help: '1 while the newest configuration is invalid', registers: [registry] });
   const handlers = await buildHandlers(o.protocols, { node: o.node, logger, registry, signal: o.signal, clock: Date.now });
-  const store = localSpeakerStore(o.local, (e) => logger.error({ error: String(e) }, 'reading the local directory failed'));
+  const store: SpeakerStore =
+    o.local !== null
+      ? localSpeakerStore(o.local, (e) => logger.error({ error: String(e) }, 'reading the local directory failed'))
+      : k8sSpeakerStore({ client: kubeClient(loadKubeConfig({ kubeconfig: o.kubeconfig })), namespace: o.namespace, logger, clock: systemClock });
   const speaker = new Speaker({
     node: o.node,
     store,
@@ -39,7 +49,7 @@ export async function runSpeaker(o: SpeakerCommandOptions): Promise<number> {
   });
   const ready = () => speaker.ready && handlers.every((h) => h.ready());
   const server = o.metricsAddress === null ? null : await startMetricsServer(o.metricsAddress, registry, { ready });
-  logger.info({ dir: o.local, protocols: handlers.map((h) => h.name), metrics: o.metricsAddress }, 'speaker started in local mode');
+  logger.info({ ...(o.local === null ? { namespace: o.namespace } : { dir: o.local }), protocols: handlers.map((h) => h.name), metrics: o.metricsAddress }, o.local === null ? 'speaker started on Kubernetes' : 'speaker started in local mode');
   try {
     await speaker.run(o.signal);
   } finally {
