@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { contextKey, parseFrrConfig } from './frr-config.ts';
 import { normaliseConfig, readConfig, textForReload } from './normalise.ts';
+import { debugLines } from '../view-model.ts';
 import { planApply } from './plan.ts';
 
 const testdata = (name: string): string => readFileSync(new URL(`testdata/${name}`, import.meta.url), 'utf8');
@@ -34,6 +35,21 @@ describe('normaliseConfig', () => {
       'ip nht resolve-via-default', 'no ipv6 nht resolve-via-default', 'ip prefix-list a seq 1 permit 172.16.1.10/24 le 32', 'ip prefix-list a seq 2 deny any',
     ].join('\n'));
     expect(config.globals).to.deep.equal(['no ipv6 nht resolve-via-default', 'ip prefix-list a seq 1 permit 172.16.1.0/24 le 32', 'ip prefix-list a seq 2 deny any']);
+  });
+
+  it('spells logging and debug lines as running config prints them at the debugging level', () => {
+    const config = readConfig(['log stdout debugging', 'log syslog debugging', 'log file /tmp/f debugging', 'log stdout informational', 'debug bgp updates', 'debug bgp nht'].join('\n'));
+    expect(config.globals).to.deep.equal(['log stdout', 'log syslog', 'log file /tmp/f', 'log stdout informational', 'debug bgp updates in', 'debug bgp updates out', 'debug bgp nht']);
+  });
+
+  it('finds no change between the debug-level logging lines barelb renders and what FRR 10.3 prints for them', () => {
+    const rendered = ['log stdout debugging', 'log timestamp precision 3', ...debugLines].join('\n');
+    const running = [
+      'log stdout', 'log timestamp precision 3', 'debug zebra events', 'debug zebra kernel', 'debug zebra rib', 'debug zebra nht', 'debug zebra nexthop',
+      'debug bgp keepalives', 'debug bgp neighbor-events', 'debug bgp nht', 'debug bgp updates in', 'debug bgp updates out', 'debug bgp zebra',
+      'debug bfd peer', 'debug bfd zebra', 'debug bfd network',
+    ].join('\n');
+    expect(planApply(readConfig(running), readConfig(rendered)).changes).to.deep.equal([]);
   });
 
   it('drops empty address-families and an empty bfd node, but keeps empty route-map entries and profiles', () => {

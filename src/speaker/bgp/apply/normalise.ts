@@ -34,7 +34,7 @@ export function readConfig(text: string): FrrConfig {
 
 /** Rewrites a parsed config into FRR's canonical spelling; idempotent. */
 export function normaliseConfig(config: FrrConfig): FrrConfig {
-  const globals = config.globals.filter((l) => !DROPPED_GLOBALS.some((re) => re.test(l))).map((l) => (l.startsWith('ip') ? normaliseGlobal(l) : l));
+  const globals = config.globals.filter((l) => !DROPPED_GLOBALS.some((re) => re.test(l))).flatMap(normaliseGlobal);
   const contexts = new Map<string, FrrContext>();
   for (const [key, ctx] of config.contexts) {
     if (ctx.path[0] === 'line vty') continue;
@@ -76,7 +76,17 @@ function normaliseNetwork(line: string): string {
   return m?.[1] === undefined ? line : `network ${canonicalPrefix(m[1])}${m[2] ?? ''}`;
 }
 
-function normaliseGlobal(line: string): string {
+function normaliseGlobal(line: string): string[] {
+  if (line.startsWith('ip')) return [normalisePrefixListEntry(line)];
+  // `debugging` is the default level of a log target: running config prints the target bare [lab 10.3].
+  const log = /^(log (?:stdout|syslog|file \S+)) debugging$/.exec(line);
+  if (log?.[1] !== undefined) return [log[1]];
+  // Both directions at once; running config prints them as two lines [lab 10.3].
+  if (line === 'debug bgp updates') return ['debug bgp updates in', 'debug bgp updates out'];
+  return [line];
+}
+
+function normalisePrefixListEntry(line: string): string {
   const m = /^((?:ip|ipv6) prefix-list \S+ (?:seq \d+ )?(?:permit|deny) )(\S+)(.*)$/.exec(line);
   return m?.[2] === undefined || m[2] === 'any' ? line : `${m[1] ?? ''}${canonicalPrefix(m[2])}${m[3] ?? ''}`;
 }

@@ -54,6 +54,7 @@ describe('decodeBgpNeighbors on FRR 10.3 output', function () {
       // Kept from a reset before the session came up: FRR does not clear it on Established.
       lastReset: { dueTo: 'BGP Notification send', code: 14, notification: 'Cease/BFD Down', errorCodeSubcode: '060A', shutdownMessage: null },
       bfdStatus: 'Up',
+      tcpMd5: false,
     });
   });
 
@@ -121,6 +122,11 @@ describe('decodeBgpNeighbors on unexpected shapes', function () {
     // An unnumbered neighbor is keyed by its interface: no address.
     expect(decoded.value[0]).to.deep.include({ vrf: 'red', peer: 'swp1', address: null, remoteAs: null, prefixesSent: 0, prefixesReceived: 2 });
     expect(decoded.value[0]?.messages.totalSent).to.equal(0);
+  });
+
+  it('reads a TCP-MD5 password from authenticationEnabled, as FRR 10.3 prints it (the key only when set)', function () {
+    const decoded = decodeBgpNeighbors({ default: { '192.0.2.1': { bgpState: 'Connect', authenticationEnabled: 1 }, '192.0.2.2': { bgpState: 'Connect' } } });
+    expect(decoded.ok && decoded.value.map((s) => [s.peer, s.tcpMd5])).to.deep.equal([['192.0.2.1', true], ['192.0.2.2', false]]);
   });
 
   it('reads an empty VRF and an empty document as no sessions', function () {

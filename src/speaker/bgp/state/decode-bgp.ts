@@ -43,6 +43,8 @@ const neighborSchema = z.object({
   lastErrorCodeSubcode: optString,
   lastShutdownDescription: optString,
   peerBfdInfo: z.object({ status: optString }).optional().catch(undefined),
+  // 1 when the neighbor has a password; FRR 10.3 leaves the key out otherwise.
+  authenticationEnabled: optNumber,
 });
 
 type RawNeighbor = z.infer<typeof neighborSchema>;
@@ -87,6 +89,7 @@ function toSession(vrf: string, key: string, n: RawNeighbor): BgpSession {
     prefixesReceived: prefixes.reduce((sum, p) => sum + p.received, 0),
     lastReset: lastReset(n),
     bfdStatus: n.peerBfdInfo?.status ?? null,
+    tcpMd5: (n.authenticationEnabled ?? 0) !== 0,
   };
 }
 

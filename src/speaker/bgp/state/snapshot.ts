@@ -68,6 +68,8 @@ export type BgpSession = {
   readonly lastReset: BgpLastReset | null;
   /** `peerBfdInfo.status` (`Up`, `Down`, `Unknown`); null when BFD is not enabled for the neighbor. */
   readonly bfdStatus: string | null;
+  /** A TCP-MD5 password is set (`authenticationEnabled`, RFC 2385). */
+  readonly tcpMd5: boolean;
 };
 
 /** `show bfd peers counters json`, absolute since bfdd created the session. */

@@ -29,6 +29,7 @@ export function aSession(over: Partial<BgpSession> = {}): BgpSession {
     prefixesReceived: 0,
     lastReset: null,
     bfdStatus: null,
+    tcpMd5: false,
     ...over,
   };
 }

@@ -19,6 +19,7 @@ type Neighbor = {
   sent?: number;
   received?: number;
   totalSent?: number;
+  md5?: boolean;
 };
 
 /** `show bgp vrf all neighbors json` for the default VRF, shaped as FRR 10.3 prints it. */
@@ -35,6 +36,7 @@ const neighbors = (peers: Record<string, Neighbor>): unknown => ({
           connectionsDropped: n.connectionsDropped ?? 0,
           ...(n.lastResetDueTo === undefined ? { lastReset: 'never' } : { lastResetDueTo: n.lastResetDueTo, lastResetCode: 24 }),
           messageStats: { totalSent: n.totalSent ?? 0 },
+          ...(n.md5 === true ? { authenticationEnabled: 1 } : {}),
           addressFamilyInfo: { ipv4Unicast: { acceptedPrefixCounter: n.received ?? 0, ...(n.sent === undefined ? {} : { sentPrefixCounter: n.sent }) } },
         },
       ]),
@@ -173,6 +175,15 @@ describe('FrrStateWatcher', function () {
       ['warn', 'bgp session flapped between polls', '192.0.2.2'],
     ]);
     expect(records[1]?.fields).to.include({ missedSessions: 1, reason: 'Peer closed the session' });
+  });
+
+  it('warns once about a session still short of Established after notEstablishedWarnMs, naming the peer and its state', async function () {
+    const stuck = { bgp: neighbors({ '192.0.2.1': { bgpState: 'Connect', lastResetDueTo: 'Waiting for peer OPEN', md5: true } }), ...noBfd };
+    const { records, run } = scripted([stuck, stuck, stuck, stuck, stuck], { notEstablishedWarnMs: 4_000 });
+    await run();
+    expect(records.map((r) => [r.level, r.msg])).to.deep.equal([['warn', 'bgp session not established']]);
+    expect(records[0]?.fields).to.include({ peer: '192.0.2.1', vrf: 'default', state: 'Connect', reason: 'Waiting for peer OPEN', downForMs: 4_000, tcpMd5: true, everEstablished: false });
+    expect(records[0]?.fields['hint']).to.match(/TCP-MD5/);
   });
 
   it('sleeps 2 s between polls by default, or the interval it is given, and stops when aborted', async function () {

@@ -1,6 +1,7 @@
 // Watches a running FRR: reads BGP and BFD session state every interval, logs each change as one
-// structured line, keeps the session metrics current, and holds the last read (for `barelb explain`).
-// A failing read is logged once per outage; the last good read stays in force meanwhile.
+// structured line, warns once about a session that stays down, keeps the session metrics current,
+// and holds the last read (for `barelb explain`). A failing read is logged once per outage; the
+// last good read stays in force meanwhile.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { err, type Result } from '../../../core/result.ts';
@@ -11,6 +12,7 @@ import { decodeBgpNeighbors } from './decode-bgp.ts';
 import type { DecodeFailure } from './decode-shared.ts';
 import { bfdChanges, bgpChanges, type TransitionKind } from './diff.ts';
 import { FrrQueryError, stateCommands, type FrrQuery } from './frr-query.ts';
+import { DEFAULT_NOT_ESTABLISHED_WARN_MS, notEstablished, type DownEpisode } from './not-established.ts';
 import type { BfdSession, BgpSession, FrrState } from './snapshot.ts';
 
 export type Clock = {
@@ -35,6 +37,11 @@ export type FrrStateWatcherOptions = {
   readonly intervalMs?: number;
   /** The configured remote port of a neighbor, for the `peer` metric label. Default 179 (RFC 4271). */
   readonly peerPort?: (peer: string, vrf: string) => number;
+  /**
+   * How long a session may stay short of Established before one warning names it (once per
+   * episode). Default 30 s, FRR 10.3's connect-retry time.
+   */
+  readonly notEstablishedWarnMs?: number;
 };
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
@@ -55,7 +62,9 @@ export class FrrStateWatcher {
   readonly #clock: Clock;
   readonly #intervalMs: number;
   readonly #peerPort: (peer: string, vrf: string) => number;
+  readonly #notEstablishedWarnMs: number;
   readonly #outages = new Map<FrrQuerySource, Outage>();
+  #downEpisodes: ReadonlyMap<string, DownEpisode> = new Map();
   #state: FrrState = { bgp: [], bfd: [], bgpReadAt: null, bfdReadAt: null };
   #inFlight: Promise<void> | null = null;
 
@@ -66,6 +75,7 @@ export class FrrStateWatcher {
     this.#clock = options.clock ?? systemClock;
     this.#intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.#peerPort = options.peerPort ?? (() => BGP_PORT);
+    this.#notEstablishedWarnMs = options.notEstablishedWarnMs ?? DEFAULT_NOT_ESTABLISHED_WARN_MS;
   }
 
   /** Reads FRR until `signal` aborts; resolves after the read in progress has finished. */
@@ -145,7 +155,10 @@ export class FrrStateWatcher {
   #observeBgp(sessions: readonly BgpSession[]): void {
     const first = this.#state.bgpReadAt === null;
     const changes = bgpChanges(this.#state.bgp, sessions);
-    this.#state = { ...this.#state, bgp: sessions, bgpReadAt: this.#clock.now() };
+    const now = this.#clock.now();
+    this.#state = { ...this.#state, bgp: sessions, bgpReadAt: now };
+    const down = notEstablished(this.#downEpisodes, sessions, now, this.#notEstablishedWarnMs);
+    this.#downEpisodes = down.episodes;
     this.#metrics.observeBgpSessions(
       sessions.map((s) => ({
         peer: `${s.peer}:${this.#peerPort(s.peer, s.vrf)}`,
@@ -157,9 +170,10 @@ export class FrrStateWatcher {
         messages: s.messages,
       })),
     );
+    const log = this.#logger;
+    for (const r of down.reports) log.warn(r, 'bgp session not established');
     // The first read is the starting point, not a change.
     if (first) return;
-    const log = this.#logger;
     for (const { kind, ...t } of changes.transitions) levelOf(log, kind)(t, 'bgp session state changed');
     for (const f of changes.flaps) log.warn(f, 'bgp session flapped between polls');
     for (const s of changes.appeared) log.debug({ peer: s.peer, vrf: s.vrf, state: s.state }, 'bgp session appeared');
