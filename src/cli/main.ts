@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CliIO } from './io.ts';
 import { runPlan } from './plan.ts';
 import { addRenderCommand } from './render-command.ts';
+import { addMigrateCommand } from './migrate-command.ts';
 import { defaultIdentity, runController } from './controller-command.ts';
 import { defaultHostname, runSpeaker } from './speaker-command.ts';
 import type { SpeakerProtocolOptions } from './speaker-handlers.ts';
@@ -48,6 +49,7 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
       setResult(runController({ local: opts.local ?? null, kubernetes, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, signal }));
     });
   addRenderCommand(program, io, setResult);
+  addMigrateCommand(program, io, setResult);
   const speaker = program
     .command('speaker')
     .description("Run one node's speaker: announce this node's Service addresses over BGP (FRR) and/or L2 (ARP/NDP)")
