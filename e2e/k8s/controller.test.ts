@@ -127,8 +127,33 @@ describe('controller on Kubernetes (real kube-apiserver)', function () {
     expect(conditionOf(t3)).to.include({ status: 'True' });
   });
 
+  it('reports an invalid configuration in ConfigurationState and a Warning Event, keeping the last valid one in force', async () => {
+    const pools = `/apis/barelb.io/v1beta1/namespaces/${SYSTEM}/ipaddresspools`;
+    // Overlaps pool main: valid for the API server (no webhook), invalid for barelb.
+    await api.create(pools, pool('overlap', ['203.0.113.4/30']));
+    const state = await waitFor(async () => {
+      const x = await api.get(`/apis/barelb.io/v1beta1/namespaces/${SYSTEM}/configurationstates/controller`).catch(() => null);
+      return x !== null && record(x['status'])['result'] === 'Invalid' ? x : null;
+    }, 20_000, { what: 'ConfigurationState controller to say Invalid' });
+    expect(String(record(state['status'])['lastError'])).to.contain('IPAddressPool/barelb-system/');
+    const warning = await waitFor(async () => {
+      const list = await api.list(`/apis/events.k8s.io/v1/namespaces/${SYSTEM}/events`);
+      return list.items.find((e) => e['reason'] === 'InvalidConfiguration') ?? null;
+    }, 10_000, { what: 'an InvalidConfiguration Event' });
+    expect(record(warning['regarding'])['kind']).to.equal('IPAddressPool');
+    expect(String(warning['note'])).to.contain('spec.addresses');
+    // The last valid configuration stays: a new Service still gets an address from main.
+    await api.create(svcPath(), service('during-invalid'));
+    expect(ingressOf(await allocated('during-invalid'))[0]).to.match(/^203\.0\.113\.[0-7]$/);
+    await api.delete(`${pools}/overlap`);
+    await waitFor(async () => {
+      const x = await api.get(`/apis/barelb.io/v1beta1/namespaces/${SYSTEM}/configurationstates/controller`);
+      return record(x['status'])['result'] === 'Valid' ? true : null;
+    }, 20_000, { what: 'ConfigurationState back to Valid' });
+  });
+
   it('keeps every address across SIGKILL restarts and writes nothing when nothing changed', async () => {
-    const names = ['web', 't2', 't3'];
+    const names = ['web', 't2', 't3', 'during-invalid'];
     // Let the last writes settle, then remember every resourceVersion.
     await new Promise((r) => setTimeout(r, 2_000));
     const before = new Map(await Promise.all(names.map(async (n) => [n, await getService(n)] as const)));

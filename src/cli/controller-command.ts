@@ -11,7 +11,8 @@ import { startMetricsServer } from '../metrics/http-server.ts';
 import { systemClock } from '../speaker/bgp/state/watcher.ts';
 import { localControllerStore } from '../store/local-controller-store.ts';
 import { kubeClient, loadKubeConfig } from '../k8s/client.ts';
-import { k8sControllerStore } from '../k8s/controller-store.ts';
+import { ConfigStateReporter } from '../k8s/config-state.ts';
+import { FIELD_MANAGER, k8sControllerStore } from '../k8s/controller-store.ts';
 import { EventRecorder } from '../k8s/events.ts';
 import { LeaderElection } from '../k8s/leader.ts';
 
@@ -77,8 +78,18 @@ async function runOnKubernetes(
     now: Date.now,
     onError: (e) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, 'could not record an Event'),
   });
+  const config = new ConfigStateReporter({
+    client,
+    namespace: k.namespace,
+    name: 'controller',
+    events,
+    now: Date.now,
+    fieldManager: FIELD_MANAGER,
+    onError: (e) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, 'could not write ConfigurationState'),
+  });
   const lead = async (signal: AbortSignal): Promise<void> => {
     const store = k8sControllerStore({
+      config,
       client,
       namespace: k.namespace,
       logger,
@@ -91,7 +102,7 @@ async function runOnKubernetes(
     const controller = makeController(store);
     setReady(() => controller.status.ready);
     await controller.run(signal);
-    await events.flushed();
+    await Promise.all([events.flushed(), config.settled()]);
   };
   logger.info({ namespace: k.namespace, identity: k.identity, leaderElect: k.leaderElect, metrics: o.metricsAddress }, 'controller started on Kubernetes');
   if (!k.leaderElect) {

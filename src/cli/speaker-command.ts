@@ -7,6 +7,8 @@ import { createLogger, type LogLevel } from '../log/logger.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
 import { Speaker } from '../speaker/loop.ts';
 import { kubeClient, loadKubeConfig } from '../k8s/client.ts';
+import { ConfigStateReporter } from '../k8s/config-state.ts';
+import { EventRecorder } from '../k8s/events.ts';
 import { k8sSpeakerStore } from '../k8s/speaker-store.ts';
 import { systemClock } from '../speaker/bgp/state/watcher.ts';
 import type { SpeakerStore } from '../speaker/loop.ts';
@@ -33,10 +35,14 @@ export async function runSpeaker(o: SpeakerCommandOptions): Promise<number> {
   const loaded = new Gauge({ name: 'barelb_k8s_client_config_loaded_bool', help: '1 once a valid configuration has been loaded', registers: [registry] });
   const stale = new Gauge({ name: 'barelb_k8s_client_config_stale_bool', help: '1 while the newest configuration is invalid', registers: [registry] });
   const handlers = await buildHandlers(o.protocols, { node: o.node, logger, registry, signal: o.signal, clock: Date.now });
+  const client = o.local === null ? kubeClient(loadKubeConfig({ kubeconfig: o.kubeconfig })) : null;
   const store: SpeakerStore =
-    o.local !== null
-      ? localSpeakerStore(o.local, (e) => logger.error({ error: String(e) }, 'reading the local directory failed'))
-      : k8sSpeakerStore({ client: kubeClient(loadKubeConfig({ kubeconfig: o.kubeconfig })), namespace: o.namespace, logger, clock: systemClock });
+    client === null
+      ? localSpeakerStore(o.local ?? '.', (e) => logger.error({ error: String(e) }, 'reading the local directory failed'))
+      : k8sSpeakerStore({ client, namespace: o.namespace, logger, clock: systemClock });
+  const warn = (what: string) => (e: unknown) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, what);
+  const events = client === null ? null : new EventRecorder({ client, controller: 'barelb.io/speaker', instance: o.node, now: Date.now, onError: warn('could not record an Event') });
+  const config = client === null || events === null ? null : new ConfigStateReporter({ client, namespace: o.namespace, name: `speaker-${o.node}`, events, now: Date.now, fieldManager: `barelb-speaker-${o.node}`, onError: warn('could not write ConfigurationState') });
   const speaker = new Speaker({
     node: o.node,
     store,
@@ -45,6 +51,7 @@ export async function runSpeaker(o: SpeakerCommandOptions): Promise<number> {
     onConfigState: (s) => {
       loaded.set(s.loaded ? 1 : 0);
       stale.set(s.stale ? 1 : 0);
+      config?.report({ valid: !s.stale, errors: s.errors });
     },
   });
   const ready = () => speaker.ready && handlers.every((h) => h.ready());

@@ -55,10 +55,27 @@ describe('Controller loop', () => {
     const bad = [pool(['192.0.2.0/33']), service('a', '2026-01-01T00:00:00Z'), service('b', '2026-01-02T00:00:00Z')];
     const { store, logger, registry, done } = run([snap(good), snap(bad)]);
     await done;
-    expect(store.persisted).to.have.length(1);
+    // The last valid pool stays in force: a keeps its address, and the new Service b gets one from it.
+    expect(store.persisted).to.have.length(2);
+    expect(ipsOf(store.persisted[1])).to.deep.equal({ 'default/a': ['192.0.2.0'], 'default/b': ['192.0.2.1'] });
     expect(logger.records.some((r) => r.level === 'warn' && r.fields['object'] === 'IPAddressPool/barelb-system/p' && r.fields['field'] === 'spec.addresses[0]')).to.equal(true);
     const stale = await registry.getSingleMetric('barelb_k8s_client_config_stale_bool')?.get();
     expect(stale?.values[0]?.value).to.equal(1);
+  });
+
+  it('moves nothing while some manifests could not be read (their Services may be missing)', async () => {
+    const good = [pool(['192.0.2.0/30']), service('a', '2026-01-01T00:00:00Z')];
+    const partial: ControllerSnapshot = { ...snap([pool(['192.0.2.0/30'])]), loadErrors: [{ object: 'file services.yaml', field: '', message: 'YAML syntax error' }] };
+    const { store, done } = run([snap(good), partial]);
+    await done;
+    expect(store.persisted).to.have.length(1);
+  });
+
+  it('does not allocate on an invalid configuration when no valid one was ever read', async () => {
+    const bad = [pool(['192.0.2.0/33']), service('a', '2026-01-01T00:00:00Z')];
+    const { store, done } = run([snap(bad)]);
+    await done;
+    expect(store.persisted).to.have.length(0);
   });
 
   it('re-claims the addresses the store holds instead of allocating anew (restart)', async () => {

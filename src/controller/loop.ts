@@ -3,7 +3,7 @@
 // An invalid snapshot changes nothing: the last valid configuration stays in force.
 
 import { parseInput, type ParsedInput } from '../api/input.ts';
-import type { ConfigError, ServiceKey } from '../api/model.ts';
+import type { ConfigError, Pool, ServiceKey } from '../api/model.ts';
 import type { AllocationOptions, AllocationPlan } from '../ipam/plan.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ControllerMetrics } from '../metrics/controller-metrics.ts';
@@ -29,6 +29,8 @@ export type ControllerStore = {
    * plan with what each Service shows and repairs what someone else changed.
    */
   readonly alwaysPersist?: boolean;
+  /** Told whether the newest configuration is valid (Kubernetes: ConfigurationState + Events). */
+  readonly reportConfig?: (r: { readonly valid: boolean; readonly errors: readonly ConfigError[] }) => void;
 };
 
 export type ControllerDeps = {
@@ -52,6 +54,8 @@ export class Controller {
   #pending = new Map<ServiceKey, string>();
   #lastErrors = '';
   #lastRenderProblems = '';
+  /** The pools of the last valid configuration: in force while the newest one is invalid. */
+  #lastPools: readonly Pool[] | null = null;
   #status: ControllerStatus = { ready: false, lastPlan: null };
 
   constructor(deps: ControllerDeps) {
@@ -78,15 +82,24 @@ export class Controller {
     }
     const parsed = parseInput(s.objects);
     const errors = [...s.loadErrors, ...parsed.errors];
+    let pools = parsed.config.pools;
     if (errors.length > 0) {
       this.#reportInvalid(errors);
-      return;
+      // The last valid pools stay in force for the Services as they are now, so new Services still
+      // get addresses. Not when objects may be missing (a file that did not load) or a Service,
+      // Namespace or Node itself is in doubt: then nothing moves until the input is whole again.
+      const configOnly = s.loadErrors.length === 0 && errors.every((e) => !/^(Service|Namespace|Node|EndpointSlice)\//.test(e.object));
+      if (this.#lastPools === null || !configOnly) return;
+      pools = this.#lastPools;
+    } else {
+      if (this.#lastErrors !== '') logger.info({}, 'configuration is valid again');
+      this.#lastErrors = '';
+      this.#lastPools = parsed.config.pools;
+      this.#deps.store.reportConfig?.({ valid: true, errors: [] });
+      metrics.configStale(false);
+      metrics.configLoaded(true);
     }
-    if (this.#lastErrors !== '') logger.info({}, 'configuration is valid again');
-    this.#lastErrors = '';
-    metrics.configStale(false);
-    metrics.configLoaded(true);
-    const r = reconcile(parsed.config.pools, parsed.services, this.#allocations, this.#pending, this.#deps.options);
+    const r = reconcile(pools, parsed.services, this.#allocations, this.#pending, this.#deps.options);
     if (r.changed || r.events.length > 0 || this.#deps.store.alwaysPersist === true) await this.#persist(r);
     this.#allocations = r.allocations;
     this.#pending = pendingIndex(r.plan);
@@ -96,7 +109,7 @@ export class Controller {
       if (e.type === 'Warning') logger.warn(line, e.message);
       else logger.info(line, e.message);
     }
-    this.#checkRender(parsed, r.allocations);
+    if (errors.length === 0) this.#checkRender(parsed, r.allocations);
     this.#status = { ready: true, lastPlan: r.plan };
   }
 
@@ -124,6 +137,7 @@ export class Controller {
   }
 
   #reportInvalid(errors: readonly ConfigError[]): void {
+    this.#deps.store.reportConfig?.({ valid: false, errors });
     const key = errorsKey(errors);
     this.#deps.metrics.configStale(this.#allocations !== null && this.#status.ready);
     if (key === this.#lastErrors) return;

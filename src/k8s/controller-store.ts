@@ -9,6 +9,7 @@ import type { ControllerSnapshot, ControllerStore } from '../controller/loop.ts'
 import type { Reconciled, ServiceEvent } from '../controller/reconcile.ts';
 import type { PoolStats } from '../ipam/decision.ts';
 import { ApiError, type KubeClient, type WireObject } from './client.ts';
+import type { ConfigReport, ConfigStateReporter } from './config-state.ts';
 import type { EventRecorder } from './events.ts';
 import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
 import { allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
@@ -31,6 +32,8 @@ export type K8sControllerStoreOptions = {
   /** Counts each write by target (service-status, service-annotation, pool-status) and result. */
   readonly onWrite?: (target: string, ok: boolean) => void;
   readonly onListWatchError?: (kind: string, error: ApiError) => void;
+  /** Where the validity of the configuration goes (ConfigurationState "controller"). */
+  readonly config?: ConfigStateReporter;
 };
 
 export const controllerPaths = (ns: string) => ({
@@ -123,6 +126,7 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
   return {
     set,
     alwaysPersist: true,
+    ...(o.config === undefined ? {} : { reportConfig: (r: ConfigReport) => o.config?.report(r) }),
     watch: (onSnapshot, signal) => {
       signal.addEventListener('abort', () => retryTimer !== null && clearTimeout(retryTimer), { once: true });
       return set.run(() => onSnapshot(snapshot()), signal);

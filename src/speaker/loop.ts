@@ -36,7 +36,7 @@ export type SpeakerDeps = {
   readonly store: SpeakerStore;
   readonly handlers: readonly ProtocolHandler[];
   readonly logger: Logger;
-  readonly onConfigState?: (state: { loaded: boolean; stale: boolean }) => void;
+  readonly onConfigState?: (state: { loaded: boolean; stale: boolean; errors: readonly ConfigError[] }) => void;
 };
 
 export class Speaker {
@@ -66,9 +66,13 @@ export class Speaker {
       this.#input = parsed;
     } else {
       this.#reportInvalid(errors);
+      // The last valid configuration stays in force for the cluster as it is now (new Services,
+      // endpoints, nodes), unless objects may be missing or a Service/Node itself is in doubt.
+      const configOnly = s.loadErrors.length === 0 && parsed.errors.every((e) => !/^(Service|Namespace|Node|EndpointSlice)\//.test(e.object));
+      if (this.#input !== null && configOnly) this.#input = { ...parsed, config: this.#input.config, errors: [] };
     }
     if (s.allocations !== null) this.#allocations = s.allocations;
-    this.#deps.onConfigState?.({ loaded: this.#input !== null, stale: errors.length > 0 });
+    this.#deps.onConfigState?.({ loaded: this.#input !== null, stale: errors.length > 0, errors });
     if (this.#input === null) return;
     const view: SpeakerView = { node: this.#deps.node, input: this.#input, allocations: this.#allocations };
     for (const h of this.#deps.handlers) {
