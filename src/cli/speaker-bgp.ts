@@ -17,6 +17,8 @@ import { ApplyQueue, type QueueEvent } from '../speaker/bgp/apply/apply-queue.ts
 import { watchFrrRestarts } from '../speaker/bgp/apply/frr-watch.ts';
 import { systemClock } from '../speaker/bgp/apply/hooks.ts';
 import { VtyshPort } from '../speaker/bgp/apply/vtysh-port.ts';
+import type { Announcement } from '../k8s/announcement-status.ts';
+import type { NodeAnnouncement } from '../speaker/bgp/announce.ts';
 import { bgpHandler } from '../speaker/bgp/handler.ts';
 import { frrLogLevelFor, parseFrrLogLevel, type FrrLogLevel } from '../speaker/bgp/log-level.ts';
 import { FrrStateWatcher } from '../speaker/bgp/state/watcher.ts';
@@ -173,7 +175,23 @@ export async function buildBgpHandler(o: BgpOptions, ctx: HandlerContext): Promi
     sink: queue,
     logger,
     onAnnounced: announcedReporter(ctx.registry, 'bgp', ctx.node),
+    ...(ctx.announcements === undefined ? {} : { onNodeAnnouncement: (n: NodeAnnouncement) => ctx.announcements?.('bgp', bgpAnnouncements(n)) }),
   });
   logger.info({ vtysh: o.vtysh.join(' '), pathspace: o.pathspace, config: o.configPath, runDir: o.runDir }, 'driving FRR');
   return { ...handler, ready: () => applied };
+}
+
+/** Per announced Service: the BGPPeers its prefixes go to from this node. */
+export function bgpAnnouncements(n: NodeAnnouncement): Announcement[] {
+  const peers = new Map<string, Set<string>>();
+  for (const ip of n.ips) {
+    if (!ip.announced) continue;
+    const set = peers.get(ip.service) ?? new Set<string>();
+    for (const ad of ip.advertisements) for (const p of ad.peers) set.add(p);
+    peers.set(ip.service, set);
+  }
+  return [...peers].map(([service, set]) => {
+    const [namespace = '', name = ''] = service.split('/');
+    return { protocol: 'bgp' as const, namespace, name, targets: [...set].sort() };
+  });
 }

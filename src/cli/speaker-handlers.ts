@@ -3,6 +3,7 @@
 
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.ts';
+import type { Announcement } from '../k8s/announcement-status.ts';
 import type { ProtocolHandler } from '../speaker/loop.ts';
 import { buildBgpHandler, type BgpOptions } from './speaker-bgp.ts';
 import { buildL2Handler, type L2Options } from './speaker-l2.ts';
@@ -14,6 +15,8 @@ export type HandlerContext = {
   readonly signal: AbortSignal;
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
+  /** Kubernetes: where each protocol reports the Services it announces (ServiceL2Status/ServiceBGPStatus). */
+  readonly announcements?: (protocol: 'l2' | 'bgp', list: readonly Announcement[]) => void;
 };
 
 export type SpeakerProtocolOptions = {

@@ -46,6 +46,19 @@ describe('speaker L2 flags', () => {
     expect(stderr).to.include('L2 needs exactly one of --heartbeat-secret');
   });
 
+  it('leaves the periodic refresh off unless --l2-refresh-interval is given', async () => {
+    const off = await l2OptionsFromFlags(flags({ heartbeatSecret: 'a/b' }));
+    const on = await l2OptionsFromFlags(flags({ heartbeatSecret: 'a/b', l2RefreshInterval: 30_000 }));
+    expect([off.ok && off.value.refreshMs, on.ok && on.value.refreshMs]).to.deep.equal([null, 30_000]);
+  });
+
+  it('rejects a refresh interval under a second as a usage error', async () => {
+    let stderr = '';
+    const code = await runCli(['speaker', '--local', dir, '--node', 'n1', '--heartbeat-key-file', '/k', '--l2-refresh-interval', '500'], { stdout: () => undefined, stderr: (t) => (stderr += t) });
+    expect(code).to.equal(2);
+    expect(stderr).to.include('--l2-refresh-interval');
+  });
+
   it('rejects a heartbeat interval out of range as a usage error', async () => {
     const code = await runCli(['speaker', '--local', dir, '--node', 'n1', '--heartbeat-interval', '5'], { stdout: () => undefined, stderr: () => undefined });
     expect(code).to.equal(2);

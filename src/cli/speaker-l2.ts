@@ -23,6 +23,8 @@ export type L2Options = {
   readonly heartbeatMissed: number;
   readonly excludeInterfaces: readonly RegExp[];
   readonly scanIntervalMs: number;
+  /** After the take-over burst, announce every owned address again this often (ms); null = never. */
+  readonly refreshMs: number | null;
 };
 
 /** The flags as commander hands them over. */
@@ -33,6 +35,7 @@ export type L2Flags = {
   readonly heartbeatInterval: number;
   readonly heartbeatMissed: number;
   readonly l2ExcludeInterface?: string[];
+  readonly l2RefreshInterval?: number;
 };
 
 const integer = (min: number, max: number) => (text: string): number => {
@@ -50,7 +53,8 @@ export function addL2Flags(cmd: Command): Command {
     .option('--heartbeat-port <port>', 'L2: UDP port of the heartbeats, on every node', integer(1, 65535), defaultHeartbeatPort)
     .option('--heartbeat-interval <ms>', 'L2: send a heartbeat every this many ms', integer(10, 60_000), heartbeatDefaults.intervalMs)
     .option('--heartbeat-missed <count>', `L2: a peer is dead after this many intervals without one (+${heartbeatDefaults.jitterMarginMs} ms)`, integer(1, 100), heartbeatDefaults.missedIntervals)
-    .option('--l2-exclude-interface <regex>', `L2: never answer on interfaces matching this (repeatable; replaces the default ${metallbDefaultExcludes.join(' ')})`, collect);
+    .option('--l2-exclude-interface <regex>', `L2: never answer on interfaces matching this (repeatable; replaces the default ${metallbDefaultExcludes.join(' ')})`, collect)
+    .option('--l2-refresh-interval <ms>', 'L2: after the take-over burst, announce owned addresses again every this many ms (default: never; for switches that forget MACs)', integer(1_000, 3_600_000));
 }
 
 /** Validates the flags and reads the key file; errors are usage errors. */
@@ -79,7 +83,7 @@ export async function l2OptionsFromFlags(f: L2Flags): Promise<Result<L2Options, 
       return err(`--l2-exclude-interface: ${JSON.stringify(source)} is not a regular expression`);
     }
   }
-  return ok({ keySource, heartbeatPort: f.heartbeatPort, heartbeatIntervalMs: f.heartbeatInterval, heartbeatMissed: f.heartbeatMissed, excludeInterfaces: excludes, scanIntervalMs: 5_000 });
+  return ok({ keySource, heartbeatPort: f.heartbeatPort, heartbeatIntervalMs: f.heartbeatInterval, heartbeatMissed: f.heartbeatMissed, excludeInterfaces: excludes, scanIntervalMs: 5_000, refreshMs: f.l2RefreshInterval ?? null });
 }
 
 export async function buildL2Handler(o: L2Options, ctx: HandlerContext): Promise<BuiltHandler> {
@@ -90,7 +94,7 @@ export async function buildL2Handler(o: L2Options, ctx: HandlerContext): Promise
     excludeInterfaces: o.excludeInterfaces,
     ignoreExcludeLB: false,
     scanIntervalMs: o.scanIntervalMs,
-    burst: defaultBurstPolicy,
+    burst: { ...defaultBurstPolicy, refreshMs: o.refreshMs },
     incarnation: randomIncarnation(),
     ports: {
       openLink: (ifname, onError) => openRawLink(ifname, { protocols: 'arp+ipv6', onError }),
@@ -102,6 +106,15 @@ export async function buildL2Handler(o: L2Options, ctx: HandlerContext): Promise
     signal: ctx.signal,
     logger,
     metrics: l2Metrics(ctx.registry, ctx.node),
+    ...(ctx.announcements === undefined
+      ? {}
+      : {
+          onOwned: (owned: readonly { readonly service: string; readonly interfaces: readonly string[] | null }[]) =>
+            ctx.announcements?.('l2', owned.map((o) => {
+              const [namespace = '', name = ''] = o.service.split('/');
+              return { protocol: 'l2' as const, namespace, name, targets: o.interfaces };
+            })),
+        }),
   });
   handler.start();
   return handler;

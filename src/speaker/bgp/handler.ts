@@ -5,7 +5,7 @@ import type { ServiceKey } from '../../api/model.ts';
 import type { IP } from '../../net/ip.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ProtocolHandler, SpeakerView } from '../loop.ts';
-import { announceForNode, type BGPSnapshot, type IPAnnouncement } from './announce.ts';
+import { announceForNode, type BGPSnapshot, type IPAnnouncement, type NodeAnnouncement } from './announce.ts';
 import type { FrrLogLevel } from './log-level.ts';
 import { renderFrrConfig } from './render.ts';
 import { secretPasswords } from './secret-passwords.ts';
@@ -23,6 +23,8 @@ export type BgpHandlerOptions = {
   readonly sink: ConfigSink;
   readonly logger: Logger;
   readonly onAnnounced?: AnnouncedReporter;
+  /** This node's announcement decisions, after each rendered view (for ServiceBGPStatus). */
+  readonly onNodeAnnouncement?: (node: NodeAnnouncement) => void;
 };
 
 const announcedOnly = (ips: readonly IPAnnouncement[]) =>
@@ -61,6 +63,7 @@ export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly l
       }
       lastError = '';
       o.onAnnounced?.(announcedOnly(node.ips));
+      o.onNodeAnnouncement?.(node);
       if (rendered.value === last) return;
       last = rendered.value;
       o.sink.submit(rendered.value);

@@ -2,6 +2,7 @@
 // (heartbeats), answers ARP/NDP for what this node owns on every eligible interface, and sends
 // gratuitous bursts on take-over and after every membership change. I/O comes in through ports.
 
+import type { ServiceKey } from '../../api/model.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { L2Metrics } from '../../metrics/l2-metrics.ts';
 import type { IP } from '../../net/ip.ts';
@@ -54,6 +55,8 @@ export type L2HandlerOptions = {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   readonly metrics: L2Metrics;
+  /** The Services this node owns and the interfaces it answers on (null: all), after each election. */
+  readonly onOwned?: (owned: readonly { readonly service: ServiceKey; readonly interfaces: readonly string[] | null }[]) => void;
 };
 
 export type L2Handler = ProtocolHandler & {
@@ -167,6 +170,7 @@ class L2Speaker {
     for (const ip of change.released) this.#o.logger.info({ ip }, `no longer announcing ${ip}`);
     this.#links.setGroups(owned);
     this.#o.metrics.announced(this.#elections.flatMap((e) => (e.kind === 'owner' && e.owner === this.#o.node ? e.ips.map((ip) => ({ service: e.service, ip })) : [])));
+    this.#o.onOwned?.(this.#elections.flatMap((e) => (e.kind === 'owner' && e.owner === this.#o.node ? [{ service: e.service, interfaces: e.interfaces.choice.kind === 'all' ? null : e.interfaces.choice.names }] : [])));
     this.#warnMissingInterfaces();
     this.#pump();
   }

@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { AnnouncementStatusWriter, statusObject, statusObjectName } from './announcement-status.ts';
+import { FakeKube } from './fake-client.ts';
+
+const BASE = '/apis/barelb.io/v1beta1/namespaces/barelb-system';
+
+function setup(existing: { l2?: object[]; bgp?: object[] } = {}) {
+  const kube = new FakeKube();
+  kube.lists.push({ items: (existing.l2 ?? []) as never, resourceVersion: '1' }, { items: (existing.bgp ?? []) as never, resourceVersion: '1' });
+  const errors: unknown[] = [];
+  const writer = new AnnouncementStatusWriter({ client: kube, namespace: 'barelb-system', node: 'n1', fieldManager: 'barelb-speaker-n1', onError: (e) => void errors.push(e) });
+  return { kube, writer, errors };
+}
+
+describe('ServiceL2Status / ServiceBGPStatus', () => {
+  it('names objects deterministically and labels them with node and Service', () => {
+    expect(statusObjectName({ protocol: 'l2', namespace: 'demo', name: 'web' }, 'n1')).to.equal('l2.demo.web.n1');
+    expect(statusObject({ protocol: 'l2', namespace: 'demo', name: 'web', targets: ['eth1'] }, 'n1', 'barelb-system')).to.deep.include({
+      kind: 'ServiceL2Status',
+      status: { node: 'n1', serviceName: 'web', serviceNamespace: 'demo', interfaces: [{ name: 'eth1' }] },
+    });
+    expect((statusObject({ protocol: 'bgp', namespace: 'demo', name: 'web', targets: ['r1', 'r2'] }, 'n1', 'ns')['status'] as object)).to.deep.equal({ node: 'n1', serviceName: 'web', serviceNamespace: 'demo', peers: ['r1', 'r2'] });
+  });
+
+  it('creates each object, then writes its status through /status, and not again while it is unchanged', async () => {
+    const t = setup();
+    t.writer.set('bgp', [{ protocol: 'bgp', namespace: 'demo', name: 'web', targets: ['router'] }]);
+    await t.writer.settled();
+    t.writer.set('bgp', [{ protocol: 'bgp', namespace: 'demo', name: 'web', targets: ['router'] }]);
+    await t.writer.settled();
+    expect(t.kube.writes.map((w) => `${w.method} ${w.path}`)).to.deep.equal([
+      `create ${BASE}/servicebgpstatuses`,
+      `patch ${BASE}/servicebgpstatuses/bgp.demo.web.n1/status`,
+    ]);
+    expect(t.errors).to.deep.equal([]);
+  });
+
+  it('deletes what the node no longer announces, leaving the other protocol alone until it reports', async () => {
+    const old = (protocol: string, name: string) => ({ metadata: { name: `${protocol}.demo.${name}.n1` }, status: { node: 'n1', serviceName: name, serviceNamespace: 'demo' } });
+    const t = setup({ l2: [old('l2', 'gone')], bgp: [old('bgp', 'kept')] });
+    t.writer.set('l2', []);
+    await t.writer.settled();
+    expect(t.kube.writes.map((w) => `${w.method} ${w.path}`)).to.deep.equal([`delete ${BASE}/servicel2statuses/l2.demo.gone.n1`]);
+  });
+});

@@ -1,0 +1,130 @@
+// ServiceL2Status and ServiceBGPStatus, as MetalLB's speakers write them: one object per Service a
+// node announces, saying over which interfaces (L2) or to which BGPPeers (BGP). Each speaker owns
+// the objects labelled with its node: it creates what is missing, deletes what it no longer
+// announces, and leaves the rest alone. Pure desired-state part first, then the writer.
+
+import { ApiError, type KubeClient, type WireObject } from './client.ts';
+
+export type Announcement = {
+  readonly protocol: 'l2' | 'bgp';
+  readonly namespace: string;
+  readonly name: string;
+  /** L2: interface names, or null for all interfaces. BGP: BGPPeer names. */
+  readonly targets: readonly string[] | null;
+};
+
+export const NODE_LABEL = 'barelb.io/node';
+const SERVICE_NAME_LABEL = 'barelb.io/service-name';
+const SERVICE_NAMESPACE_LABEL = 'barelb.io/service-namespace';
+
+const kinds = {
+  l2: { kind: 'ServiceL2Status', plural: 'servicel2statuses' },
+  bgp: { kind: 'ServiceBGPStatus', plural: 'servicebgpstatuses' },
+} as const;
+
+/** Deterministic and valid (DNS subdomain): namespace.name.node, with the protocol first. */
+export const statusObjectName = (a: Pick<Announcement, 'protocol' | 'namespace' | 'name'>, node: string): string => `${a.protocol}.${a.namespace}.${a.name}.${node}`.slice(0, 253);
+
+export function statusObject(a: Announcement, node: string, namespace: string): WireObject {
+  const { kind } = kinds[a.protocol];
+  const targets = a.targets === null ? {} : a.protocol === 'l2' ? { interfaces: a.targets.map((name) => ({ name })) } : { peers: [...a.targets] };
+  return {
+    apiVersion: 'barelb.io/v1beta1',
+    kind,
+    metadata: { name: statusObjectName(a, node), namespace, labels: { [NODE_LABEL]: node, [SERVICE_NAME_LABEL]: a.name, [SERVICE_NAMESPACE_LABEL]: a.namespace } },
+    status: { node, serviceName: a.name, serviceNamespace: a.namespace, ...targets },
+  };
+}
+
+export type AnnouncementStatusOptions = {
+  readonly client: KubeClient;
+  readonly namespace: string;
+  readonly node: string;
+  readonly fieldManager: string;
+  readonly onError: (error: unknown) => void;
+};
+
+/** Keeps this node's status objects equal to what it announces; writes run one batch at a time. */
+export class AnnouncementStatusWriter {
+  readonly #o: AnnouncementStatusOptions;
+  /** Object name → JSON of the status written; null until the node's objects were listed. */
+  #written: Map<string, string> | null = null;
+  readonly #desired = new Map<'l2' | 'bgp', readonly Announcement[]>();
+  #running: Promise<void> | null = null;
+  #again = false;
+
+  constructor(options: AnnouncementStatusOptions) {
+    this.#o = options;
+  }
+
+  /** Replaces what one protocol announces from this node. */
+  set(protocol: 'l2' | 'bgp', announcements: readonly Announcement[]): void {
+    this.#desired.set(protocol, announcements);
+    if (this.#running !== null) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#loop().finally(() => (this.#running = null));
+  }
+
+  /** Resolves once the writes in progress are done. */
+  async settled(): Promise<void> {
+    while (this.#running !== null) await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      try {
+        await this.#sync();
+      } catch (e) {
+        this.#o.onError(e);
+      }
+    } while (this.#again);
+  }
+
+  #path(protocol: 'l2' | 'bgp'): string {
+    return `/apis/barelb.io/v1beta1/namespaces/${this.#o.namespace}/${kinds[protocol].plural}`;
+  }
+
+  async #sync(): Promise<void> {
+    if (this.#written === null) {
+      const written = new Map<string, string>();
+      for (const protocol of ['l2', 'bgp'] as const) {
+        const listed = await this.#o.client.list(`${this.#path(protocol)}?labelSelector=${encodeURIComponent(`${NODE_LABEL}=${this.#o.node}`)}`);
+        for (const item of listed.items) written.set(`${protocol}/${String((item['metadata'] as WireObject)['name'])}`, JSON.stringify(item['status'] ?? {}));
+      }
+      this.#written = written;
+    }
+    const want = new Map<string, { protocol: 'l2' | 'bgp'; body: WireObject }>();
+    for (const [protocol, list] of this.#desired) {
+      for (const a of list) {
+        const body = statusObject(a, this.#o.node, this.#o.namespace);
+        want.set(`${protocol}/${String((body['metadata'] as WireObject)['name'])}`, { protocol, body });
+      }
+    }
+    for (const [key, { protocol, body }] of want) {
+      const status = JSON.stringify(body['status']);
+      if (this.#written.get(key) === status) continue;
+      const name = String((body['metadata'] as WireObject)['name']);
+      try {
+        await this.#o.client.create(this.#path(protocol), { ...body, status: undefined });
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 409)) throw e;
+      }
+      await this.#o.client.patch(`${this.#path(protocol)}/${name}/status`, body, 'apply', this.#o.fieldManager);
+      this.#written.set(key, status);
+    }
+    for (const key of [...this.#written.keys()]) {
+      const [protocol, name] = key.split('/') as ['l2' | 'bgp', string];
+      // Only protocols that reported: a protocol that is off never deletes the other's objects.
+      if (want.has(key) || !this.#desired.has(protocol)) continue;
+      try {
+        await this.#o.client.delete(`${this.#path(protocol)}/${name}`);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 404)) throw e;
+      }
+      this.#written.delete(key);
+    }
+  }
+}
