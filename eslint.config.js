@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 const ioModules = ['node:fs', 'node:fs/promises', 'node:child_process', 'fs', 'child_process', 'execa', 'chokidar'];
-const pureCore = ['src/api/**', 'src/net/**', 'src/ipam/**', 'src/core/**', 'src/controller/**', 'src/speaker/l2/**', 'src/speaker/bgp/**', 'src/migrate/**'];
+const pureCore = ['src/api/**', 'src/net/**', 'src/ipam/**', 'src/core/**', 'src/controller/**', 'src/speaker/l2/**', 'src/speaker/bgp/**', 'src/migrate/**', 'src/explain/**'];
 // Adapters and test fixtures inside those trees: the places where I/O is the point.
 const coreAdapters = [
   'src/speaker/l2/raw-socket*.ts',

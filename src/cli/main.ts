@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CliIO } from './io.ts';
 import { runPlan } from './plan.ts';
 import { addRenderCommand } from './render-command.ts';
+import { addExplainCommand } from './explain-command.ts';
 import { addMigrateCommand } from './migrate-command.ts';
 import { defaultIdentity, runController } from './controller-command.ts';
 import { defaultHostname, runSpeaker } from './speaker-command.ts';
@@ -49,6 +50,7 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
       setResult(runController({ local: opts.local ?? null, kubernetes, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, signal }));
     });
   addRenderCommand(program, io, setResult);
+  addExplainCommand(program, io, setResult);
   addMigrateCommand(program, io, setResult);
   const speaker = program
     .command('speaker')

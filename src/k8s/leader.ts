@@ -40,6 +40,8 @@ export class LeaderElection {
   #lease: WireObject | null = null;
   #observed: Observed | null = null;
   #leading = false;
+  /** When the current streak of failed Lease reads/writes began (our clock), or null. */
+  #failingSince: number | null = null;
 
   constructor(options: LeaderOptions) {
     this.#o = options;
@@ -117,7 +119,7 @@ export class LeaderElection {
           metadata: { name: this.#o.name, namespace: this.#o.namespace },
           spec: { holderIdentity: this.#o.identity, leaseDurationSeconds: durationSec, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
         });
-        return true;
+        return this.#succeeded(true);
       } catch (e2) {
         return this.#fail(e2);
       }
@@ -131,7 +133,7 @@ export class LeaderElection {
     const mine = holder === this.#o.identity;
     const holderDuration = typeof spec['leaseDurationSeconds'] === 'number' ? spec['leaseDurationSeconds'] * 1000 : this.#durationMs;
     const expired = holder === '' || now - (this.#observed?.at ?? now) > holderDuration;
-    if (!mine && !expired) return false;
+    if (!mine && !expired) return this.#succeeded(false);
     const transitions = typeof spec['leaseTransitions'] === 'number' ? spec['leaseTransitions'] : 0;
     const next: WireObject = {
       ...current,
@@ -145,15 +147,32 @@ export class LeaderElection {
     };
     try {
       this.#lease = await this.#o.client.replace(`${this.#path}/${this.#o.name}`, next);
-      return true;
+      return this.#succeeded(true);
     } catch (e) {
       return this.#fail(e);
     }
   }
 
+  /**
+   * A 409 is a lost race, not a failure. Anything else is logged once per streak (an API server
+   * away for an hour would otherwise log every retry period); #succeeded logs the end of it.
+   */
   #fail(e: unknown): false {
-    if (!(e instanceof ApiError && e.status === 409)) this.#o.logger.warn({ error: e instanceof Error ? e.message : String(e) }, 'leader election: cannot read or write the Lease');
+    if (e instanceof ApiError && e.status === 409) return false;
+    if (this.#failingSince === null) {
+      this.#failingSince = this.#o.clock.now();
+      this.#o.logger.warn({ error: e instanceof Error ? e.message : String(e) }, 'leader election: cannot read or write the Lease; retrying');
+    }
     return false;
+  }
+
+  /** A round that did all it had to (read, and write if it was ours to write): ends a failure streak. */
+  #succeeded(acquired: boolean): boolean {
+    if (this.#failingSince !== null) {
+      this.#o.logger.info({ downForMs: this.#o.clock.now() - this.#failingSince }, 'leader election works again');
+      this.#failingSince = null;
+    }
+    return acquired;
   }
 
   async #release(): Promise<void> {

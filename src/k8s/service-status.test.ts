@@ -14,23 +14,24 @@ function svc(name: string, opts: { ips?: string[]; pool?: string; annotations?: 
     status: { loadBalancer: { ingress: (opts.ips ?? []).map((ip) => ({ ip })) }, ...(opts.condition === undefined ? {} : { conditions: [opts.condition] }) },
   };
 }
-const allocated = (name: string, ips: string[], pool: string): ServiceDecision => ({ state: 'allocated', key: serviceKey('demo', name), ips: ips as IP[], pool, message: `assigned from ${pool}` });
-const trueCondition = { type: CONDITION_TYPE, status: 'True', reason: 'IPAllocated', message: 'assigned from main', observedGeneration: 2, lastTransitionTime: '2026-01-01T00:00:00Z' };
+const allocated = (name: string, ips: string[], pool: string, verb = 'kept'): ServiceDecision => ({ state: 'allocated', key: serviceKey('demo', name), ips: ips as IP[], pool, message: `${verb} ${ips.join(', ')} from pool "${pool}"` });
+const trueCondition = { type: CONDITION_TYPE, status: 'True', reason: 'IPAllocated', message: 'holds 203.0.113.1 from pool "main"', observedGeneration: 2, lastTransitionTime: '2026-01-01T00:00:00Z' };
 const byKey = (...list: WireObject[]) => new Map(list.map((s) => [`demo/${String((s['metadata'] as WireObject)['name'])}`, s] as const));
 
 describe('Service status writes', () => {
   it('writes nothing for a Service that already shows its decision (a restart over a settled cluster)', () => {
     const s = svc('web', { ips: ['203.0.113.1'], pool: 'main', condition: trueCondition });
     expect(statusWrites([allocated('web', ['203.0.113.1'], 'main')], byKey(s), NOW)).to.deep.equal([]);
+    expect(statusWrites([allocated('web', ['203.0.113.1'], 'main', 'assigned')], byKey(s), NOW), 'assigned vs kept is no change').to.deep.equal([]);
   });
 
   it('applies ingress with ipMode VIP, the True condition and the pool annotation to a new allocation', () => {
-    const [w] = statusWrites([allocated('web', ['203.0.113.1', '2001:db8::1'], 'main')], byKey(svc('web')), NOW);
+    const [w] = statusWrites([allocated('web', ['203.0.113.1', '2001:db8::1'], 'main', 'assigned')], byKey(svc('web')), NOW);
     expect(w?.status).to.deep.equal({
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'demo' },
       status: {
         loadBalancer: { ingress: [{ ip: '203.0.113.1', ipMode: 'VIP' }, { ip: '2001:db8::1', ipMode: 'VIP' }] },
-        conditions: [{ type: CONDITION_TYPE, status: 'True', reason: 'IPAllocated', message: 'assigned from main', observedGeneration: 2, lastTransitionTime: metaTime(NOW) }],
+        conditions: [{ type: CONDITION_TYPE, status: 'True', reason: 'IPAllocated', message: 'holds 203.0.113.1, 2001:db8::1 from pool "main"', observedGeneration: 2, lastTransitionTime: metaTime(NOW) }],
       },
     });
     expect(w?.annotation).to.deep.equal({ metadata: { annotations: { [POOL_ANNOTATION]: 'main' } } });

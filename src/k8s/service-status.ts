@@ -82,7 +82,10 @@ function desiredCondition(d: ServiceDecision, ref: ServiceRef, current: Conditio
   if (d.state === 'ignored') return null;
   const status = d.state === 'allocated' ? 'True' : 'False';
   const reason = d.state === 'allocated' ? 'IPAllocated' : pascal(d.reason);
-  const message = d.message.slice(0, 32_768);
+  // What holds, not what just happened: the allocator says "assigned" on the first round and "kept"
+  // on every later one (and after a restart); the condition must not flip, or every Service would be
+  // written once more after its allocation and again after each restart.
+  const message = (d.state === 'allocated' ? d.message.replace(/^(kept|assigned) /, 'holds ') : d.message).slice(0, 32_768);
   const lastTransitionTime = current !== null && current.status === status ? current.lastTransitionTime : metaTime(now);
   return { type: CONDITION_TYPE, status, reason, message, observedGeneration: ref.generation, lastTransitionTime };
 }
