@@ -54,6 +54,27 @@ describe('Heartbeat membership', () => {
     expect(m.tick(640).changes).to.deep.equal([]);
   });
 
+  it('after a stall of this process, reads before judging: no peer is declared dead on the late tick', () => {
+    const m = aMembership();
+    m.onPacket(beat('node-b', 1n, 0), from('node-b'), 0);
+    const planned = m.tick(0).nextWakeAt;
+    // The process sleeps 600 ms: node-b kept sending, but its heartbeats are still in the socket.
+    const late = m.tick(planned + 600);
+    expect(late.changes, 'the late tick judges nobody').to.deep.equal([]);
+    expect(late.nextWakeAt).to.be.at.most(planned + 601);
+    m.onPacket(beat('node-b', 2n, planned + 590), from('node-b'), planned + 600);
+    expect(m.tick(planned + 601).changes).to.deep.equal([]);
+    expect(m.stalls).to.equal(1);
+  });
+
+  it('still declares a truly silent peer dead on the tick after a stall', () => {
+    const m = aMembership();
+    m.onPacket(beat('node-b', 1n, 0), from('node-b'), 0);
+    const planned = m.tick(0).nextWakeAt;
+    m.tick(planned + 600);
+    expect(m.tick(planned + 601).changes.map((c) => c.kind)).to.deep.equal(['dead']);
+  });
+
   it('honours a tuned interval: 20 ms × 3 + 10 ms', () => {
     const m = aMembership({ intervalMs: 20, missedIntervals: 3, jitterMarginMs: 10 });
     const changes = drive(m, { node: 'node-b', start: 0, end: 100, every: 20, until: 300 });

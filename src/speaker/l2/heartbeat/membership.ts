@@ -82,6 +82,9 @@ export class HeartbeatMembership {
   readonly #startedAt: number;
   #seq = 0n;
   #nextSendAt: number;
+  /** When the last tick asked to be woken; a tick much later than that followed a stall. */
+  #plannedWakeAt: number | null = null;
+  #stalls = 0;
 
   constructor(options: HeartbeatOptions, peers: ReadonlyMap<string, PeerAddress>, now: number) {
     if (options.key.length < minHeartbeatKeyBytes) throw new Error(`heartbeat key must be at least ${minHeartbeatKeyBytes} bytes`);
@@ -147,9 +150,20 @@ export class HeartbeatMembership {
 
   /** Sends when due, expires silent peers, and says when to come back. */
   tick(now: number): TickResult {
+    // A tick far later than planned means this process was stalled (CPU starvation, a GC pause, a
+    // suspended VM): heartbeats that arrived meanwhile are still unread in the socket. Judging peers
+    // now would declare every one of them dead at once and make this node claim their addresses.
+    // Send, and judge on the next tick, after the queued packets have been read.
+    const stalled = this.#plannedWakeAt !== null && now - this.#plannedWakeAt > Math.max(this.#opts.intervalMs, this.deadAfterMs / 2);
     const packets = now >= this.#nextSendAt ? this.#send(now) : [];
     const changes: MemberChange[] = [];
     let nextWakeAt = this.#nextSendAt;
+    if (stalled) {
+      this.#stalls += 1;
+      nextWakeAt = Math.min(nextWakeAt, now + 1);
+      this.#plannedWakeAt = nextWakeAt;
+      return { packets, changes, nextWakeAt, settled: this.settled(now) };
+    }
     for (const [node, m] of this.#members) {
       if (m.status !== 'alive' || m.lastHeardAt === null) continue;
       const deadline = m.lastHeardAt + this.deadAfterMs;
@@ -160,7 +174,13 @@ export class HeartbeatMembership {
         nextWakeAt = Math.min(nextWakeAt, deadline);
       }
     }
+    this.#plannedWakeAt = nextWakeAt;
     return { packets, changes, nextWakeAt, settled: this.settled(now) };
+  }
+
+  /** Ticks skipped for judging because this process had been stalled. */
+  get stalls(): number {
+    return this.#stalls;
   }
 
   /** This node and every peer currently alive: the election's live speakers. */

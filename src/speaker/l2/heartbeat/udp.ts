@@ -58,7 +58,9 @@ export async function startUdpHeartbeats(o: UdpHeartbeatOptions): Promise<UdpHea
     const r = o.membership.tick(now);
     for (const p of r.packets) socket.send(p.bytes, p.to.port, p.to.host, report);
     if (r.changes.length > 0) o.onChanges(r.changes, r.settled);
-    timer = setTimeout(wake, Math.max(0, r.nextWakeAt - now));
+    // Through setImmediate: libuv runs due timers before it polls sockets, so a late timer would
+    // otherwise judge peers before reading the heartbeats that are already waiting.
+    timer = setTimeout(() => setImmediate(wake), Math.max(0, r.nextWakeAt - now));
   };
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
