@@ -4,6 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { constants } from 'node:os';
+import { isAlive, removeNamespaceSync } from '../../src/lab/tracker.ts';
+
+// Moved to src/lab/tracker.ts (the lab uses them too).
+export { isAlive, removeNamespaceSync };
 
 /** Every name this run creates starts with this (`blb-<pid>-`), so leftovers are attributable. */
 export const RUN_PREFIX = `blb-${process.pid}-`;
@@ -37,42 +41,12 @@ export function uniqueName(label: string): string {
   return `${RUN_PREFIX}${counter}-${label}`;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function ignoreErrors(step: () => void): void {
   try {
     step();
   } catch {
     // Best effort: this runs while the process is exiting, and each step is independent.
   }
-}
-
-function pidsInNamespace(name: string): number[] {
-  const out = execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8', timeout: 5_000 });
-  return out.split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
-}
-
-/**
- * Kills what lives in the namespace (only ever one of ours), then deletes it. Synchronous.
- * Returns the PIDs it killed: they may linger for a moment until reaped.
- */
-export function removeNamespaceSync(name: string): number[] {
-  const killed: number[] = [];
-  ignoreErrors(() => {
-    for (const pid of pidsInNamespace(name)) {
-      process.kill(pid, 'SIGKILL');
-      killed.push(pid);
-    }
-  });
-  ignoreErrors(() => execFileSync('ip', ['netns', 'delete', name], { stdio: 'ignore', timeout: 5_000 }));
-  return killed;
 }
 
 /** Removes everything still registered. Synchronous so that it can run in an 'exit' handler. */

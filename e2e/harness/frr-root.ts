@@ -1,53 +1,12 @@
-// Where the FRR 10.x chroot lives and how it gets there: scripts/frr-chroot.sh builds it once per
-// machine (BARELB_FRR_ROOT overrides the cached location); this module only calls and checks it.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+// Moved to src/lab/frr-root.ts (the lab uses it too); re-exported for the e2e tests, whose root
+// check names the e2e command.
+import { ensureFrrRoot as ensure } from '../../src/lab/frr-root.ts';
 
-export const DEFAULT_FRR_ROOT = '/var/cache/barelb/frr-trixie-v1';
-const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/frr-chroot.sh', import.meta.url));
-/** debootstrap plus apt, and possibly apt-get on the host first: minutes, not hours. */
-const BUILD_TIMEOUT_MS = 15 * 60_000;
+export { DEFAULT_FRR_ROOT, frrRoot, frrVersion, inRoot } from '../../src/lab/frr-root.ts';
 
-/** The chroot directory holding /usr/lib/frr and /usr/bin/vtysh. */
-export function frrRoot(): string {
-  return process.env['BARELB_FRR_ROOT'] ?? DEFAULT_FRR_ROOT;
-}
-
-/** Host path of a path inside the chroot. */
-export function inRoot(path: string): string {
-  if (!path.startsWith('/')) throw new Error(`chroot paths are absolute: ${path}`);
-  return `${frrRoot()}${path}`;
-}
-
-/**
- * Makes sure the chroot exists, building it when missing (progress goes to stderr). Throws with
- * what is missing: root rights, or a build that failed.
- */
-export async function ensureFrrRoot(): Promise<string> {
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      'e2e tests must run as root: they create network namespaces, chroot into the FRR tree and start FRR daemons. ' +
-        'Run `sudo npm run test:e2e`.',
-    );
-  }
-  // Through bash, so a checkout that lost the script's exec bit still works.
-  const result = await execa('bash', [BUILD_SCRIPT], {
-    reject: false,
-    timeout: BUILD_TIMEOUT_MS,
-    stdin: 'ignore',
-    stdout: 'inherit',
-    stderr: 'inherit',
-  });
-  if (result.failed) {
-    throw new Error(
-      `FRR chroot set-up failed: ${BUILD_SCRIPT} ${result.timedOut ? 'timed out' : `exited ${String(result.exitCode)}`}. ` +
-        `It needs debootstrap (installed by the script with apt-get when missing) and access to the Debian mirror; ` +
-        `see ${frrRoot()}.build.log.`,
-    );
-  }
-  for (const path of ['/usr/lib/frr/bgpd', '/usr/lib/frr/zebra', '/usr/lib/frr/mgmtd', '/usr/bin/vtysh']) {
-    if (!existsSync(inRoot(path))) throw new Error(`FRR chroot ${frrRoot()} lacks ${path}; remove it and rerun`);
-  }
-  return frrRoot();
-}
+/** Builds the chroot when missing; throws unless running as root. */
+export const ensureFrrRoot = (): Promise<string> =>
+  ensure(
+    'e2e tests must run as root: they create network namespaces, chroot into the FRR tree and start FRR daemons. ' +
+      'Run `sudo npm run test:e2e`.',
+  );

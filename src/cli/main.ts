@@ -7,6 +7,7 @@ import { runPlan } from './plan.ts';
 import { addRenderCommand } from './render-command.ts';
 import { addExplainCommand } from './explain-command.ts';
 import { addMigrateCommand } from './migrate-command.ts';
+import { addLabCommand } from './lab-command.ts';
 import { defaultIdentity, runController } from './controller-command.ts';
 import { defaultHostname, runSpeaker } from './speaker-command.ts';
 import type { SpeakerProtocolOptions } from './speaker-handlers.ts';
@@ -52,6 +53,7 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
   addRenderCommand(program, io, setResult);
   addExplainCommand(program, io, setResult);
   addMigrateCommand(program, io, setResult);
+  addLabCommand(program, io, setResult, signal);
   const speaker = program
     .command('speaker')
     .description("Run one node's speaker: announce this node's Service addresses over BGP (FRR) and/or L2 (ARP/NDP)")
