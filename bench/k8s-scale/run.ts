@@ -1,4 +1,5 @@
 // bench/k8s-scale: N LoadBalancer Services (default 10 000) through a real kube-apiserver + etcd.
+// Each Service has an EndpointSlice with one ready endpoint on node-1.
 // Measures: time from the first create until every Service has its address (controller running);
 // controller cold start over N allocated Services (time to ready, and the writes it makes: target
 // 0); peak RSS (VmHWM) of the controller and of a speaker that renders and applies frr.conf to a
@@ -50,6 +51,15 @@ const service = (i: number): WireObject => ({
   spec: { type: 'LoadBalancer', ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'], allocateLoadBalancerNodePorts: false, ports: [{ port: 80, protocol: 'TCP' }], selector: { app: `svc-${i}` } },
 });
 
+const endpointSlice = (i: number): WireObject => ({
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { name: `svc-${i}-1`, namespace: NS, labels: { 'kubernetes.io/service-name': `svc-${i}`, 'endpointslice.kubernetes.io/managed-by': 'bench' } },
+  addressType: 'IPv6',
+  endpoints: [{ addresses: [`fd00:1::${(i + 1).toString(16)}`], nodeName: 'node-1', conditions: { ready: true } }],
+  ports: [{ port: 80, protocol: 'TCP' }],
+});
+
 async function countAllocated(api: KubeClient): Promise<number> {
   const list = await api.list(`/api/v1/namespaces/${NS}/services`);
   return list.items.filter((s) => {
@@ -95,6 +105,8 @@ async function main(): Promise<void> {
     let created = 0;
     await bounded(Array.from({ length: N }, (_, i) => i), CONCURRENCY, async (i) => {
       await api.create(`/api/v1/namespaces/${NS}/services`, service(i));
+      // One ready endpoint on node-1: like MetalLB, barelb announces no Service without one.
+      await api.create(`/apis/discovery.k8s.io/v1/namespaces/${NS}/endpointslices`, endpointSlice(i));
       created += 1;
       if (created % 1000 === 0) log(`  created ${created}/${N} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     });

@@ -118,6 +118,12 @@ export class L2Cluster {
     return line === undefined ? 0 : Number(line.slice(series.length + 1));
   }
 
+  /** The `barelb_speaker_announced` series this speaker sets to 1 (labels as exposed), sorted. */
+  async announced(node: L2LabNode): Promise<string[]> {
+    const text = await this.metrics(node);
+    return text.split('\n').filter((l) => l.startsWith('barelb_speaker_announced{') && l.endsWith(' 1')).map((l) => l.slice(0, -2)).sort();
+  }
+
   /** Log tails of every process, for failure messages. */
   logs(lines = 40): string {
     return [this.controller, ...this.speakers.values()].filter((p) => p !== null).map((p) => `--- ${p.label}\n${p.logTail(lines)}`).join('\n');

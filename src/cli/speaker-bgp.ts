@@ -81,7 +81,7 @@ export function addBgpFlags(cmd: Command, defaultHostname: string): Command {
     .option('--frr-scratch-dir <path>', 'BGP: directory for vtysh batch files, as FRR sees it', '/tmp')
     .option('--hostname <name>', 'BGP: hostname line of frr.conf', defaultHostname)
     .option('--frr-log-level <level>', 'BGP: FRR log level (FRR or speaker level name; default from --log-level)')
-    .option('--ignore-exclude-lb', 'announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too', false)
+    .option('--ignore-exclude-lb', 'BGP and L2: announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too', false)
     .addOption(new Option('--frr-poll-interval <ms>', 'BGP: read BGP/BFD session state this often').argParser(integer(100, 600_000)).default(2_000))
     .addOption(new Option('--frr-verify-interval <ms>', "BGP: read FRR's running config back this often while idle and repair drift (0: never)").argParser(integer(0, 86_400_000)).default(60_000));
 }

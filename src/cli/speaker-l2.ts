@@ -25,6 +25,8 @@ export type L2Options = {
   readonly scanIntervalMs: number;
   /** After the take-over burst, announce every owned address again this often (ms); null = never. */
   readonly refreshMs: number | null;
+  /** Nodes labelled exclude-from-external-load-balancers stay candidates. */
+  readonly ignoreExcludeLB: boolean;
 };
 
 /** The flags as commander hands them over. */
@@ -36,6 +38,8 @@ export type L2Flags = {
   readonly heartbeatMissed: number;
   readonly l2ExcludeInterface?: string[];
   readonly l2RefreshInterval?: number;
+  /** Shared with BGP: `--ignore-exclude-lb`. */
+  readonly ignoreExcludeLb?: boolean;
 };
 
 const integer = (min: number, max: number) => (text: string): number => {
@@ -83,7 +87,7 @@ export async function l2OptionsFromFlags(f: L2Flags): Promise<Result<L2Options, 
       return err(`--l2-exclude-interface: ${JSON.stringify(source)} is not a regular expression`);
     }
   }
-  return ok({ keySource, heartbeatPort: f.heartbeatPort, heartbeatIntervalMs: f.heartbeatInterval, heartbeatMissed: f.heartbeatMissed, excludeInterfaces: excludes, scanIntervalMs: 5_000, refreshMs: f.l2RefreshInterval ?? null });
+  return ok({ keySource, heartbeatPort: f.heartbeatPort, heartbeatIntervalMs: f.heartbeatInterval, heartbeatMissed: f.heartbeatMissed, excludeInterfaces: excludes, scanIntervalMs: 5_000, refreshMs: f.l2RefreshInterval ?? null, ignoreExcludeLB: f.ignoreExcludeLb ?? false });
 }
 
 export async function buildL2Handler(o: L2Options, ctx: HandlerContext): Promise<BuiltHandler> {
@@ -92,7 +96,7 @@ export async function buildL2Handler(o: L2Options, ctx: HandlerContext): Promise
     node: ctx.node,
     heartbeat: { keySource: o.keySource, port: o.heartbeatPort, intervalMs: o.heartbeatIntervalMs, missedIntervals: o.heartbeatMissed, jitterMarginMs: heartbeatDefaults.jitterMarginMs },
     excludeInterfaces: o.excludeInterfaces,
-    ignoreExcludeLB: false,
+    ignoreExcludeLB: o.ignoreExcludeLB,
     scanIntervalMs: o.scanIntervalMs,
     burst: { ...defaultBurstPolicy, refreshMs: o.refreshMs },
     incarnation: randomIncarnation(),

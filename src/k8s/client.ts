@@ -73,20 +73,30 @@ export function kubeClient(kc: KubeConfig): KubeClient {
   async function request(method: HttpMethod, path: string, body?: WireObject, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<WireObject> {
     const ctx = new RequestContext(`${server()}${path}`, method);
     await kc.applySecurityAuthentication(ctx);
-    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    // One controller per request, its timer cleared when the body is read: AbortSignal.timeout()
+    // would keep every request (and its response) reachable for the full 30 s, which under a burst
+    // of status writes could hold a great deal of memory.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`timed out after ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
+    const forward = () => abort.abort(signal?.reason);
+    signal?.addEventListener('abort', forward, { once: true });
     let response;
+    let text: string;
     try {
       response = await fetch(ctx.getUrl(), {
         method,
         headers: { ...ctx.getHeaders(), Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...dispatcherOf(ctx),
-        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        signal: abort.signal,
       });
+      text = await response.text();
     } catch (e) {
       throw new ApiError(0, `${method} ${path}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
     }
-    const text = await response.text();
     let json: unknown = {};
     try {
       json = text === '' ? {} : JSON.parse(text);
@@ -122,7 +132,10 @@ export function kubeClient(kc: KubeConfig): KubeClient {
         signal.addEventListener('abort', stop, { once: true });
         const done = (error: unknown) => {
           signal.removeEventListener('abort', stop);
-          if (error === null || error === undefined || signal.aborted) resolve();
+          // client-node ends a watch that was quiet for 30 s with a TimeoutError: a normal end, after
+          // which the reflector watches again from the last resourceVersion (no re-list, no backoff).
+          const quiet = error instanceof Error && error.name === 'TimeoutError';
+          if (error === null || error === undefined || signal.aborted || quiet) resolve();
           else {
             const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 0;
             reject(new ApiError(status, `watch ${path}: ${error instanceof Error ? error.message : String(error)}`));

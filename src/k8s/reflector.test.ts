@@ -78,4 +78,15 @@ describe('Reflector', () => {
     t.abort.abort();
     await run;
   });
+
+  it('retries a 429 (storage re-initializing) without logging an outage', async () => {
+    const t = setup();
+    t.kube.lists.push(new ApiError(429, 'storage is (re)initializing'), { items: [], resourceVersion: '1' });
+    const run = t.reflector.run(t.abort.signal);
+    await t.kube.watching();
+    expect(t.sleeps).to.deep.equal([100]);
+    expect(t.logger.records.filter((r) => r.level === 'warn')).to.deep.equal([]);
+    t.abort.abort();
+    await run;
+  });
 });

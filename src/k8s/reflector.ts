@@ -142,6 +142,9 @@ export class Reflector {
 
   #failed(error: ApiError, retryInMs: number): void {
     this.#o.onError?.(error);
+    // 429: the API server asks to come back later (e.g. "storage is (re)initializing" right after a
+    // CRD is created). Not an outage: retried with the same backoff, counted, not logged.
+    if (error.status === 429) return;
     if (this.#failingSince !== null) return;
     this.#failingSince = Date.now();
     this.#o.logger.warn({ path: this.#o.path, status: error.status, error: error.message, retryInMs }, 'list/watch failed; keeping the last known objects and retrying');

@@ -9,7 +9,7 @@ import { recordingLogger, type LogRecord } from '../../log/logger.ts';
 import { l2Metrics } from '../../metrics/l2-metrics.ts';
 import type { SpeakerView } from '../loop.ts';
 import { macBytes, type Mac } from './codec/bytes.ts';
-import { defaultBurstPolicy } from './burst.ts';
+import { defaultBurstPolicy, type BurstPolicy } from './burst.ts';
 import { l2Handler, type L2Handler, type Timers } from './handler.ts';
 import type { HeartbeatMembership } from './heartbeat/membership.ts';
 import { encodeHeartbeat } from './heartbeat/packet.ts';
@@ -124,7 +124,7 @@ export class FakeHeartbeats {
 }
 
 /** One speaker's handler over fakes, with the metrics registry and log records to inspect. */
-export function aHandler(node: string, time: ManualTime, interfaces: () => readonly InterfaceInfo[]) {
+export function aHandler(node: string, time: ManualTime, interfaces: () => readonly InterfaceInfo[], burst: BurstPolicy = defaultBurstPolicy) {
   const links = new Map<string, FakeLink>();
   const heartbeats = new FakeHeartbeats();
   const registry = new Registry();
@@ -136,7 +136,7 @@ export function aHandler(node: string, time: ManualTime, interfaces: () => reado
     excludeInterfaces: [/^lo$/],
     ignoreExcludeLB: false,
     scanIntervalMs: 5_000,
-    burst: defaultBurstPolicy,
+    burst,
     incarnation: 1n,
     ports: {
       openLink: (ifname) => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Registry } from 'prom-client';
+import { defaultBurstPolicy, type BurstPolicy } from './burst.ts';
 import { broadcastMac, type Mac } from './codec/bytes.ts';
 import { decodeFrame } from './codec/frame.ts';
 import { aHandler, anInterface, aView, heartbeatKeyText, ManualTime, type FakeLink } from './handler-testing.ts';
@@ -65,8 +66,8 @@ describe('L2 handler', () => {
   });
 
   /** A started speaker for `node` that has seen the view; peers not heard yet. */
-  async function started(node: string, view = objects()) {
-    const h = aHandler(node, time, () => interfaces);
+  async function started(node: string, view = objects(), burst: BurstPolicy = defaultBurstPolicy) {
+    const h = aHandler(node, time, () => interfaces, burst);
     h.handler.start();
     await settle();
     await h.handler.update(aView(node, view, allocations));
@@ -129,6 +130,27 @@ describe('L2 handler', () => {
       { op: 'request', gratuitous: true, ip: '192.0.2.200', mac: ETH0 },
       { op: 'reply', gratuitous: true, ip: '192.0.2.200', mac: ETH0 },
     ]);
+  });
+
+  it('announces again every refresh interval after the burst when a refresh is configured (--l2-refresh-interval)', async () => {
+    const h = await started('node-2', objects(), { ...defaultBurstPolicy, refreshMs: 10_000 });
+    const eth0 = h.links.get('eth0') as FakeLink;
+    const takeover = time.now;
+    const rounds: number[] = [];
+    const step = (f: () => void): void => {
+      const before = arpSent(eth0).length;
+      f();
+      if (arpSent(eth0).length > before) rounds.push(time.now - takeover);
+    };
+    for (let t = 0; t < 23_000; t += 10) {
+      step(() => {
+        if (t % 100 === 0) for (const p of ['node-1', 'node-3']) h.heartbeats.beat(p, time.now);
+        h.heartbeats.tick(time.now);
+      });
+      step(() => time.advance(10));
+    }
+    expect(rounds).to.deep.equal([0, 250, 500, 1000, 2000, 12_000, 22_000]);
+    expect(arpSent(eth0).every((a) => a.gratuitous && a.ip === '192.0.2.200')).to.equal(true);
   });
 
   it('takes over once the owner has been silent for 3 intervals + 50 ms, and announces at once', async () => {
