@@ -14,14 +14,18 @@ const toControllerSnapshot = (s: LocalSnapshot): ControllerSnapshot => ({
 
 export function localControllerStore(dir: string, onError: (e: unknown) => void): ControllerStore {
   let lastWritten = '';
+  // Once the controller has persisted, it holds the allocations in memory and never reads the
+  // state file again: its own writes need not reload the directory.
+  let persisted = false;
   return {
-    watch: (onSnapshot, signal) => watchLocalDir(dir, { signal, onError, onSnapshot: (s) => onSnapshot(toControllerSnapshot(s)) }),
+    watch: (onSnapshot, signal) => watchLocalDir(dir, { signal, onError, watchState: () => !persisted, onSnapshot: (s) => onSnapshot(toControllerSnapshot(s)) }),
     persist: async (r: Reconciled) => {
       const text = encodeState(r.plan, r.allocations);
       // The watcher reports our own write too; skipping identical text keeps that a no-op.
       if (text === lastWritten) return;
       await writeState(dir, text);
       lastWritten = text;
+      persisted = true;
     },
   };
 }

@@ -2,9 +2,10 @@
 // watched with chokidar. Every change reloads the whole directory (cheap next to a cluster
 // round-trip) and hands the result on; bursts coalesce while a load runs, with no fixed delay.
 
+import { join, sep } from 'node:path';
 import { watch } from 'chokidar';
-import { loadManifests, type LoadedManifests } from './manifest-files.ts';
-import { readState, type LocalState } from './state-file.ts';
+import { ManifestCache, loadManifests, type LoadedManifests } from './manifest-files.ts';
+import { readState, stateDirName, type LocalState } from './state-file.ts';
 
 export type LocalSnapshot = {
   readonly manifests: LoadedManifests;
@@ -17,10 +18,17 @@ export type WatchOptions = {
   readonly signal: AbortSignal;
   readonly onSnapshot: (snapshot: LocalSnapshot) => Promise<void> | void;
   readonly onError: (error: unknown) => void;
+  /**
+   * Whether a change of the state file starts a new load now (default: always). The controller,
+   * its only writer, needs it only until it holds the allocations in memory; reloading the whole
+   * directory after each of its own writes would then only compete with the speakers for the CPU.
+   */
+  readonly watchState?: () => boolean;
 };
 
-export async function loadLocalSnapshot(dir: string): Promise<LocalSnapshot> {
-  const manifests = await loadManifests([dir]);
+/** With a cache (one per watcher), files whose text did not change are not decoded again. */
+export async function loadLocalSnapshot(dir: string, cache?: ManifestCache): Promise<LocalSnapshot> {
+  const manifests = await loadManifests([dir], cache);
   try {
     return { manifests, state: await readState(dir), stateError: null };
   } catch (e) {
@@ -36,6 +44,7 @@ export async function loadLocalSnapshot(dir: string): Promise<LocalSnapshot> {
 export async function watchLocalDir(dir: string, opts: WatchOptions): Promise<void> {
   let running = false;
   let dirty = false;
+  const cache = new ManifestCache();
   const cycle = async (): Promise<void> => {
     if (running) {
       dirty = true;
@@ -45,7 +54,7 @@ export async function watchLocalDir(dir: string, opts: WatchOptions): Promise<vo
     try {
       do {
         dirty = false;
-        await opts.onSnapshot(await loadLocalSnapshot(dir));
+        await opts.onSnapshot(await loadLocalSnapshot(dir, cache));
       } while (dirty && !opts.signal.aborted);
     } catch (e) {
       opts.onError(e);
@@ -53,8 +62,13 @@ export async function watchLocalDir(dir: string, opts: WatchOptions): Promise<vo
       running = false;
     }
   };
+  const stateDir = join(dir, stateDirName);
+  const isState = (path: string): boolean => path === stateDir || path.startsWith(`${stateDir}${sep}`);
+  const watchState = opts.watchState ?? ((): boolean => true);
   const watcher = watch(dir, { ignoreInitial: true, ignored: (path: string) => /\.tmp$|~$|\.swp$/.test(path) });
-  watcher.on('all', () => void cycle());
+  watcher.on('all', (_event, path) => {
+    if (!isState(path) || watchState()) void cycle();
+  });
   watcher.on('error', (e) => opts.onError(e));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   await cycle();

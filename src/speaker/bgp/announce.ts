@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../core/result.ts';
 import { cidrContains } from '../../net/cidr.ts';
 import { compareIP, type IP } from '../../net/ip.ts';
 import { adMatchesService, adsForNode, buildAdvertisements, localPrefConflict, type Advertisement } from './advertisements.ts';
-import { hasServingEndpoint } from './endpoints.ts';
+import { hasServingEndpoint, slicesByService, slicesOf, type SlicesByService } from './endpoints.ts';
 
 export type { Advertisement } from './advertisements.ts';
 
@@ -74,7 +74,7 @@ export const sessionsOnNode = (peers: readonly BGPPeer[], node: NodeInput): BGPP
 const poolOf = (pools: readonly Pool[], ips: readonly IP[]): Pool | undefined =>
   pools.find((p) => ips.every((ip) => p.cidrs.some((c) => cidrContains(c, ip))));
 
-function decide(snap: BGPSnapshot, node: NodeInput, svc: ServiceInput, ips: readonly IP[]): Result<{ pool: Pool; ads: BGPAdvertisement[] }, NotAnnouncedReason> {
+function decide(snap: BGPSnapshot, slices: SlicesByService, node: NodeInput, svc: ServiceInput, ips: readonly IP[]): Result<{ pool: Pool; ads: BGPAdvertisement[] }, NotAnnouncedReason> {
   const pool = poolOf(snap.config.pools, ips);
   if (pool === undefined) return err('ipNotAllowed');
   const onNode = adsForNode(snap.config.bgpAdvertisements, pool.name, node.labels);
@@ -84,15 +84,16 @@ function decide(snap: BGPSnapshot, node: NodeInput, svc: ServiceInput, ips: read
   if (localPrefConflict(ads, ips)) return err('conflictingAdvertisements');
   if (node.networkUnavailable) return err('nodeNetworkUnavailable');
   if (!snap.options.ignoreExcludeLB && Object.hasOwn(node.labels, excludeBalancersLabel)) return err('nodeLabeledExcludeBalancers');
-  if (svc.externalTrafficPolicy === 'Local' && !hasServingEndpoint(snap.endpointSlices, svc, node.name)) return err('noLocalEndpoints');
-  if (!hasServingEndpoint(snap.endpointSlices, svc, null)) return err('noEndpoints');
+  const own = slicesOf(slices, svc);
+  if (svc.externalTrafficPolicy === 'Local' && !hasServingEndpoint(own, svc, node.name)) return err('noLocalEndpoints');
+  if (!hasServingEndpoint(own, svc, null)) return err('noEndpoints');
   return ok({ pool, ads });
 }
 
-function announceService(snap: BGPSnapshot, node: NodeInput, sessions: readonly BGPPeer[], svc: ServiceInput): IPAnnouncement[] {
+function announceService(snap: BGPSnapshot, slices: SlicesByService, node: NodeInput, sessions: readonly BGPPeer[], svc: ServiceInput): IPAnnouncement[] {
   const ips = [...new Set(snap.allocations.get(svc.key) ?? [])].sort(compareIP);
   if (ips.length === 0) return [];
-  const decision = decide(snap, node, svc, ips);
+  const decision = decide(snap, slices, node, svc, ips);
   return ips.map((ip): IPAnnouncement =>
     decision.ok
       ? { service: svc.key, ip, announced: true, pool: decision.value.pool.name, advertisements: buildAdvertisements(ip, decision.value.ads, sessions) }
@@ -105,5 +106,6 @@ export function announceForNode(snap: BGPSnapshot, nodeName: string): NodeAnnoun
   const node = nodeOrDefault(snap.nodes, nodeName);
   const sessions = sessionsOnNode(snap.config.bgpPeers, node);
   const services = [...snap.services].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { node: nodeName, sessions, ips: services.flatMap((svc) => announceService(snap, node, sessions, svc)) };
+  const slices = slicesByService(snap.endpointSlices);
+  return { node: nodeName, sessions, ips: services.flatMap((svc) => announceService(snap, slices, node, sessions, svc)) };
 }
