@@ -178,7 +178,9 @@ describe('FRR state watcher against FRR 10.3', function () {
     const bfd = decodeBfdPeers(await frr.showJson(stateCommands.bfdPeers), await frr.showJson(stateCommands.bfdCounters));
     if (!bfd.ok) throw new Error(`decode failed: ${JSON.stringify(bfd.error)}`);
     expect(bfd.value.map((s) => [s.peer, s.status, s.interface])).to.deep.equal([[ROUTER_IPV4, 'up', 'eth0'], [MISSING_BFD_PEER, 'down', null]]);
-    expect(bfd.value[0]?.counters?.sessionUpEvents).to.equal(1);
+    // At least one: FRR 10.3 may first bring BFD up without a local address and then replace the
+    // session once BGP is Established (seen under load), which counts a second up event.
+    expect(bfd.value[0]?.counters?.sessionUpEvents).to.be.at.least(1);
   });
 
   it('logs the session going down within the hold time when the link is cut, and the gauge drops to 0', async function () {
