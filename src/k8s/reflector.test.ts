@@ -89,4 +89,15 @@ describe('Reflector', () => {
     t.abort.abort();
     await run;
   });
+
+  it('drops metadata.managedFields from what it keeps', async () => {
+    const t = setup();
+    t.kube.lists.push({ items: [obj('a', '1', {}, 'ns')].map((o) => ({ ...o, metadata: { ...(o['metadata'] as object), managedFields: [{ manager: 'x' }] } })), resourceVersion: '1' });
+    const run = t.reflector.run(t.abort.signal);
+    await t.kube.watching();
+    t.kube.stream?.emit({ type: 'ADDED', object: { metadata: { name: 'b', namespace: 'ns', resourceVersion: '2', managedFields: [{ manager: 'y' }] } } });
+    expect(t.reflector.list().map((o) => 'managedFields' in (o['metadata'] as object))).to.deep.equal([false, false]);
+    t.abort.abort();
+    await run;
+  });
 });
