@@ -85,6 +85,8 @@ async function waitReady(address: string, budgetMs: number): Promise<number> {
 
 async function main(): Promise<void> {
   const teardown = new Teardown();
+  // Ctrl-C: stop what was started (apiserver, etcd, barelb, FRR, namespaces) before exiting.
+  process.once('SIGINT', () => void teardown.run().finally(() => process.exit(130)));
   const result: Record<string, unknown> = { services: N, machine: { host: hostname(), cpu: cpus()[0]?.model, cores: cpus().length }, date: new Date().toISOString(), node: process.version };
   try {
     log(`starting kube-apiserver + etcd (binaries cached in /var/cache/barelb)`);

@@ -58,10 +58,7 @@ const contentTypes: Readonly<Record<PatchType, string>> = {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const dispatcherOf = (ctx: RequestContext) => {
-  const dispatcher = ctx.getDispatcher();
-  return dispatcher === undefined ? {} : { dispatcher };
-};
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 export function kubeClient(kc: KubeConfig): KubeClient {
   const server = (): string => {
@@ -70,9 +67,15 @@ export function kubeClient(kc: KubeConfig): KubeClient {
     return cluster.server.replace(/\/$/, '');
   };
 
+  let shared: Dispatcher | undefined;
+
   async function request(method: HttpMethod, path: string, body?: WireObject, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<WireObject> {
     const ctx = new RequestContext(`${server()}${path}`, method);
     await kc.applySecurityAuthentication(ctx);
+    // client-node makes a new undici Agent (its own connection pool) on every call: a TLS handshake
+    // per request and idle sockets piling up (hundreds of MB of native memory at 10 000 Services).
+    // Headers (the token, which may rotate) are taken per request; the first Agent serves them all.
+    shared ??= ctx.getDispatcher();
     // One controller per request, its timer cleared when the body is read: AbortSignal.timeout()
     // would keep every request (and its response) reachable for the full 30 s, which under a burst
     // of status writes could hold a great deal of memory.
@@ -87,7 +90,7 @@ export function kubeClient(kc: KubeConfig): KubeClient {
         method,
         headers: { ...ctx.getHeaders(), Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...dispatcherOf(ctx),
+        ...(shared === undefined ? {} : { dispatcher: shared }),
         signal: abort.signal,
       });
       text = await response.text();
