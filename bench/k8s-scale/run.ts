@@ -130,6 +130,8 @@ async function main(): Promise<void> {
     const readyMs = await waitReady(CONTROLLER_METRICS, 300_000);
     await sleep(10_000);
     const writes = await metricSum(CONTROLLER_METRICS, 'barelb_k8s_writes_total');
+    const byTarget = (await (await fetch(`http://${CONTROLLER_METRICS}/metrics`)).text()).split('\n').filter((l) => l.startsWith('barelb_k8s_writes_total'));
+    if (writes > 0) log(`writes after the restart, by target:\n${byTarget.join('\n')}\n${controller.logTail(5)}`);
     result['coldStart'] = { readySeconds: +(readyMs / 1000).toFixed(2), statusWritesIn10s: writes, peakRssMb: peakRssMb(controller.pid) };
     log(`ready after ${(readyMs / 1000).toFixed(2)} s; ${writes} writes in the 10 s after; peak RSS ${peakRssMb(controller.pid)} MB`);
 

@@ -46,6 +46,12 @@ describe('Service status writes', () => {
     expect(w?.annotation).to.deep.equal({ metadata: { annotations: { [POOL_ANNOTATION]: null } } });
   });
 
+  it('treats a condition without observedGeneration as generation 0 (the API server omits zero)', () => {
+    const { observedGeneration: _g, ...noGeneration } = trueCondition;
+    const s = { ...svc('web', { ips: ['203.0.113.1'], pool: 'main', condition: noGeneration }), metadata: { name: 'web', namespace: 'demo', annotations: { [POOL_ANNOTATION]: 'main' } } };
+    expect(statusWrites([allocated('web', ['203.0.113.1'], 'main')], byKey(s), NOW)).to.deep.equal([]);
+  });
+
   it('keeps lastTransitionTime while the status stays the same', () => {
     const s = svc('web', { ips: ['203.0.113.1'], pool: 'main', condition: { ...trueCondition, observedGeneration: 1 } });
     const [w] = statusWrites([allocated('web', ['203.0.113.1'], 'main')], byKey(s), NOW);

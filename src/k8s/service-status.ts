@@ -93,8 +93,10 @@ function desiredCondition(d: ServiceDecision, ref: ServiceRef, current: Conditio
 /** Condition reasons must be CamelCase identifiers: "no-available-ips" → "NoAvailableIps". */
 export const pascal = (code: string): string => code.split(/[^A-Za-z0-9]+/).filter((w) => w !== '').map((w) => `${w[0]?.toUpperCase() ?? ''}${w.slice(1)}`).join('') || 'Unknown';
 
+// The API server omits a zero observedGeneration (Services carry no metadata.generation), so a
+// missing one reads as 0; comparing raw values rewrote every Service on every restart.
 const sameCondition = (a: Condition | null, b: Condition | null): boolean =>
-  a === b || (a !== null && b !== null && a.status === b.status && a.reason === b.reason && a.message === b.message && a.observedGeneration === b.observedGeneration);
+  a === b || (a !== null && b !== null && a.status === b.status && a.reason === b.reason && a.message === b.message && (a.observedGeneration ?? 0) === (b.observedGeneration ?? 0));
 
 /**
  * The writes that make each Service show its decision. `services` are the current objects by key;
