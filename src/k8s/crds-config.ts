@@ -42,7 +42,7 @@ const ipAddressPool: CrdDefinition = {
         assignedIPv4: counter('IPv4 addresses in use (a shared address counts once).'),
         assignedIPv6: counter('IPv6 addresses in use.'),
         availableIPv4: counter('IPv4 addresses still free.'),
-        availableIPv6: counter('IPv6 addresses still free (capped at 2^63-1).'),
+        availableIPv6: counter('IPv6 addresses still free (capped at 2^53-1, the largest integer JSON clients read exactly).'),
       }, 'Address counters, written by the controller.', { required: ['assignedIPv4', 'assignedIPv6', 'availableIPv4', 'availableIPv6'] }),
     }),
   }],
