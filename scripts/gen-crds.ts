@@ -1,5 +1,6 @@
-// Writes helm/barelb/crds/*.yaml and docs/configuration.md from src/k8s/crds*.ts (`npm run gen:crds`), removing CRD files
-// of kinds that no longer exist. `--check` writes nothing and exits 1 when a file differs.
+// Writes helm/barelb/crds/*.yaml and docs/configuration.md from src/k8s/crds*.ts
+// (`npm run gen:crds`), removing CRD files of kinds that no longer exist. `--check` writes
+// nothing and exits 1 when a file differs.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,4 +43,5 @@ if (check) {
   for (const [f, text] of differing) writeFileSync(join(dir, f), text);
   if (docDiffers) writeFileSync(docPath, doc);
   console.log(`${crdDirectory}: ${differing.length} written, ${stale.length} removed, ${wanted.size - differing.length} unchanged`);
+  console.log(`${configurationDocPath}: ${docDiffers ? 'written' : 'unchanged'}`);
 }

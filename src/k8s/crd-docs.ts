@@ -2,8 +2,11 @@
 // per kind its versions, description, every field by path with type, default and constraints,
 // and its CEL rules. A unit test keeps the committed file equal to this output.
 
+import { annotationPrefixes } from '../api/service.ts';
 import type { Schema } from './crds-schema.ts';
 import { barelbCrds, crdGroup, storageVersion, type CrdDefinition } from './crds.ts';
+import type { CrdVersion } from './crds-types.ts';
+import { CONDITION_TYPE, POOL_ANNOTATION } from './service-status.ts';
 
 export const configurationDocPath = 'docs/configuration.md';
 
@@ -39,20 +42,23 @@ function constraints(s: Schema, required: boolean): string {
   if (s.minimum !== undefined && s.maximum !== undefined) out.push(`${s.minimum}..${s.maximum}`);
   else if (s.minimum !== undefined) out.push(`≥ ${s.minimum}`);
   else if (s.maximum !== undefined) out.push(`≤ ${s.maximum}`);
-  if (s.minItems !== undefined) out.push(`at least ${s.minItems} item(s)`);
+  if (s.minItems !== undefined) out.push(`at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`);
   if (s.maxItems !== undefined) out.push(`at most ${s.maxItems} items`);
   if (s.minLength !== undefined) out.push(`length ≥ ${s.minLength}`);
   if (s.maxLength !== undefined) out.push(`length ≤ ${s.maxLength}`);
   if (s.pattern !== undefined) out.push(`pattern \`${s.pattern}\``);
-  for (const r of s['x-kubernetes-validations'] ?? []) if (/oldSelf/.test(r.rule) && !/has\(oldSelf/.test(r.rule)) out.push(r.message);
+  if (s['x-kubernetes-list-type'] === 'map') out.push(`one item per ${(s['x-kubernetes-list-map-keys'] ?? []).map((k) => `\`${k}\``).join(', ')}`);
+  if ((s['x-kubernetes-validations'] ?? []).some((r) => r.rule === 'self == oldSelf')) out.push('immutable once set');
   return out.join('; ');
 }
 
-/** CEL rules of the schema, with the path of the node that carries them. */
-export function celRules(schema: Schema): { readonly path: string; readonly message: string; readonly rule: string }[] {
-  const out: { path: string; message: string; rule: string }[] = [];
+export type CelRule = { readonly path: string; readonly rule: string; readonly message: string };
+
+/** CEL rules of the schema, with the path of the node that carries them (or of `fieldPath`). */
+export function celRules(schema: Schema): CelRule[] {
+  const out: CelRule[] = [];
   const walk = (s: Schema, path: string): void => {
-    for (const r of s['x-kubernetes-validations'] ?? []) out.push({ path: path === '' ? '(object)' : path, message: r.message, rule: r.rule });
+    for (const r of s['x-kubernetes-validations'] ?? []) out.push({ path: `${path}${r.fieldPath ?? ''}`, message: r.message, rule: r.rule });
     if (s.properties !== undefined) for (const [name, child] of Object.entries(s.properties)) walk(child, path === '' ? name : `${path}.${name}`);
     if (s.items !== undefined) walk(s.items, `${path}[]`);
   };
@@ -60,52 +66,78 @@ export function celRules(schema: Schema): { readonly path: string; readonly mess
   return out;
 }
 
+/** The fields under spec and status of one version's schema (not apiVersion, kind, metadata). */
+export function documentedRows(v: CrdVersion): FieldRow[] {
+  const top = v.schema.properties ?? {};
+  return (['spec', 'status'] as const).flatMap((part) => {
+    const s = top[part];
+    return s === undefined ? [] : fieldRows(s, part).filter((r) => r.path !== part);
+  });
+}
+
+const versionLabel = (v: CrdVersion): string =>
+  `\`${crdGroup}/${v.name}\` (served${v.storage ? ', stored' : ''}${v.deprecationWarning === undefined ? '' : ', deprecated'})`;
+
+function fieldTable(v: CrdVersion): string[] {
+  const rows = documentedRows(v);
+  if (rows.length === 0) return ['No fields: an object of this kind carries only its metadata.', ''];
+  const line = (r: FieldRow): string => {
+    const def = r.schema.default === undefined ? '' : `\`${String(r.schema.default)}\``;
+    return `| \`${r.path}\` | ${typeOf(r.schema)} | ${def} | ${cell(constraints(r.schema, r.required))} | ${cell(r.schema.description ?? '')} |`;
+  };
+  return ['| field | type | default | constraints | description |', '| --- | --- | --- | --- | --- |', ...rows.map(line), ''];
+}
+
+function ruleList(v: CrdVersion): string[] {
+  const rules = celRules(v.schema);
+  if (rules.length === 0) return [];
+  return ['Rules the API server checks (CEL, `x-kubernetes-validations`):', '', ...rules.map((r) => `* \`${r.path}\`: ${r.message}. Rule: \`${r.rule}\``), ''];
+}
+
+/** The stored version first: it is the one to write; older served versions follow. */
+const versionsInOrder = (def: CrdDefinition): CrdVersion[] => [storageVersion(def), ...def.versions.filter((v) => !v.storage)];
+
 function kindSection(def: CrdDefinition): string {
   const stored = storageVersion(def);
-  const versions = def.versions.map((v) => `\`${crdGroup}/${v.name}\`${v.storage ? ' (stored)' : ''}${v.deprecationWarning === undefined ? '' : ' (deprecated)'}`).join(', ');
-  const top = stored.schema.properties ?? {};
-  const rows = [...fieldRows(top['spec'] ?? { type: 'object' }, 'spec'), ...fieldRows(top['status'] ?? { type: 'object' }, 'status')].filter((r) => r.path !== 'spec' && r.path !== 'status');
   const lines = [
     `## ${def.kind}`,
     '',
-    `Versions: ${versions}. Plural: \`${def.plural}\`.`,
+    `API versions: ${def.versions.map(versionLabel).join(', ')}. Plural: \`${def.plural}\`.`,
     '',
-    cell(stored.schema.description ?? ''),
+    stored.schema.description ?? '',
     '',
   ];
-  if (rows.length > 0) {
-    lines.push('| field | type | default | constraints | description |', '| --- | --- | --- | --- | --- |');
-    for (const r of rows) {
-      lines.push(`| \`${r.path}\` | ${typeOf(r.schema)} | ${r.schema.default === undefined ? '' : `\`${String(r.schema.default)}\``} | ${cell(constraints(r.schema, r.required))} | ${cell(r.schema.description ?? '')} |`);
-    }
-    lines.push('');
-  }
-  const rules = celRules(stored.schema);
-  if (rules.length > 0) {
-    lines.push('Rules checked by the API server (CEL):', '');
-    for (const r of rules) lines.push(`* \`${r.path}\`: ${cell(r.message)}`);
-    lines.push('');
+  for (const v of def.versions) if (v.deprecationWarning !== undefined) lines.push(`> \`${v.name}\` is deprecated: every request for it gets the warning "${v.deprecationWarning}".`, '');
+  const multi = def.versions.length > 1;
+  for (const v of versionsInOrder(def)) {
+    if (multi) lines.push(`### ${def.kind} ${v.name}${v.storage ? '' : ' (deprecated)'}`, '');
+    lines.push(...fieldTable(v), ...ruleList(v));
   }
   return lines.join('\n');
 }
 
-const annotations = `## Service annotations and what the controller writes
+const [ownPrefix, ...foreignPrefixes] = annotationPrefixes;
+const code = (text: string): string => `\`${text}\``;
 
-barelb reads each annotation under the first prefix that has it: \`barelb.io/\`, then MetalLB's
-\`metallb.io/\` and \`metallb.universe.tf/\` (deprecated; a warning says so).
+/** Hand-written: Services are not barelb's kind, so no schema describes what barelb reads of them. */
+const serviceSection = `## Service annotations and what the controller writes
+
+barelb reads each annotation below under the first prefix that has it: ${annotationPrefixes.map(code).join(', then ')}
+(MetalLB's prefixes, so Services keep working after a migration; the last one is deprecated and
+draws a warning).
 
 | annotation | meaning |
 | --- | --- |
-| \`barelb.io/loadBalancerIPs\` | comma-separated addresses to assign (one per family); exclusive with \`spec.loadBalancerIP\` |
-| \`barelb.io/address-pool\` | allocate only from this IPAddressPool |
-| \`barelb.io/allow-shared-ip\` | a sharing key: Services with the same key may share an address when their ports do not clash |
+| ${code(`${ownPrefix}loadBalancerIPs`)} | Comma-separated addresses to assign, at most one per IP family; excludes \`spec.loadBalancerIP\`. |
+| ${code(`${ownPrefix}address-pool`)} | Allocate only from the IPAddressPool of this name. |
+| ${code(`${ownPrefix}allow-shared-ip`)} | A sharing key: Services with the same key may share an address when their ports do not clash (and, with \`externalTrafficPolicy: Local\`, their selectors are equal). |
 
-Written by the controller on each LoadBalancer Service it serves:
+The controller writes on each LoadBalancer Service it serves:
 
-* \`status.loadBalancer.ingress\`: the addresses (\`ipMode: VIP\`), through the status subresource;
-* the annotation \`barelb.io/ip-allocated-from-pool\`: the pool (MetalLB's \`metallb.io/ip-allocated-from-pool\` is read on start-up, so a migrated cluster keeps its pools);
-* the condition \`barelb.io/IPAllocated\`: \`True\` with reason \`IPAllocated\`, or \`False\` with the pending reason in CamelCase (see [reason-codes.md](reason-codes.md));
-* events.k8s.io Events: \`IPAllocated\`, \`IPReleased\`, \`AllocationFailed\`; and \`InvalidConfiguration\` on the object an invalid configuration names.
+* \`status.loadBalancer.ingress\`: the addresses, with \`ipMode: VIP\`;
+* the annotation ${code(POOL_ANNOTATION)}: the pool the addresses come from (${foreignPrefixes.map((p) => code(`${p}ip-allocated-from-pool`)).join(' and ')} are read as well, never written);
+* the condition ${code(CONDITION_TYPE)} in \`status.conditions\`: \`True\` with reason \`IPAllocated\`, or \`False\` with the pending reason code in CamelCase (\`pool-exhausted\` becomes \`PoolExhausted\`; see [reason-codes.md](reason-codes.md));
+* Events \`IPAllocated\`, \`IPReleased\` and \`AllocationFailed\` on the Service, and \`InvalidConfiguration\` on an object an invalid configuration names.
 `;
 
 export function renderConfigurationDoc(): string {
@@ -120,6 +152,6 @@ export function renderConfigurationDoc(): string {
     'configuration stays in force.',
     '',
     ...barelbCrds.map(kindSection),
-    annotations,
+    serviceSection,
   ].join('\n');
 }
