@@ -9,6 +9,9 @@ import { fetch } from 'undici';
 
 export type WireObject = Record<string, unknown>;
 
+/** `v` as an object, or an empty one: wire JSON is read defensively, field by field. */
+export const record = (v: unknown): WireObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as WireObject) : {});
+
 export type ListResult = { readonly items: readonly WireObject[]; readonly resourceVersion: string };
 
 export type WatchEvent =

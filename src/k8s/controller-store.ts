@@ -8,7 +8,7 @@ import { parseInput } from '../api/input.ts';
 import type { ControllerSnapshot, ControllerStore } from '../controller/loop.ts';
 import type { Reconciled, ServiceEvent } from '../controller/reconcile.ts';
 import type { PoolStats } from '../ipam/decision.ts';
-import { ApiError, type KubeClient, type WireObject } from './client.ts';
+import { ApiError, record, type KubeClient, type WireObject } from './client.ts';
 import type { ConfigReport, ConfigStateReporter } from './config-state.ts';
 import type { EventRecorder } from './events.ts';
 import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
@@ -69,8 +69,6 @@ const count = (v: bigint): number => (v > BigInt(MAX_COUNT) ? MAX_COUNT : Number
 export function poolStatus(p: PoolStats): WireObject {
   return { assignedIPv4: count(p.assignedIPv4), assignedIPv6: count(p.assignedIPv6), availableIPv4: count(p.availableIPv4), availableIPv6: count(p.availableIPv6) };
 }
-
-const record = (v: unknown): WireObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as WireObject) : {});
 
 const eventAction = (e: ServiceEvent): string => (e.reason === 'IPReleased' ? 'Release' : 'Allocate');
 

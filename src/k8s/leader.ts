@@ -4,7 +4,7 @@
 // the last seen resourceVersion (a 409 means someone else won), step down when renewals fail for
 // renewDeadline, and hand the Lease back on shutdown so a standby takes over at once.
 
-import { ApiError, type KubeClient, type WireObject } from './client.ts';
+import { ApiError, record, type KubeClient, type WireObject } from './client.ts';
 import { microTime } from './events.ts';
 
 export type LeaderLogger = {
@@ -31,8 +31,6 @@ export type LeaderOptions = {
 };
 
 type Observed = { readonly key: string; readonly at: number };
-
-const record = (v: unknown): WireObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as WireObject) : {});
 
 export class LeaderElection {
   readonly #o: LeaderOptions;

@@ -9,14 +9,13 @@ import type { Allocation, Allocations } from '../controller/reconcile.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { parseIP } from '../net/ip.ts';
-import type { WireObject } from './client.ts';
+import { record, type WireObject } from './client.ts';
 
 export const POOL_ANNOTATION = 'barelb.io/ip-allocated-from-pool';
 /** MetalLB's record of the pool, read (never written) so a migrated cluster keeps its pools. */
 const FOREIGN_POOL_ANNOTATIONS = ['metallb.io/ip-allocated-from-pool', 'metallb.universe.tf/ip-allocated-from-pool'];
 export const CONDITION_TYPE = 'barelb.io/IPAllocated';
 
-const record = (v: unknown): WireObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as WireObject) : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export type ServiceRef = { readonly namespace: string; readonly name: string; readonly uid: string; readonly generation: number };
