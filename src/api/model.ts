@@ -9,6 +9,11 @@ declare const serviceKeyBrand: unique symbol;
 /** "namespace/name". */
 export type ServiceKey = string & { readonly [serviceKeyBrand]: 'ServiceKey' };
 export const serviceKey = (namespace: string, name: string): ServiceKey => `${namespace}/${name}` as ServiceKey;
+/** The inverse of serviceKey (namespaces and names never contain "/"). */
+export const splitServiceKey = (key: ServiceKey | string): { readonly namespace: string; readonly name: string } => {
+  const at = key.indexOf('/');
+  return { namespace: key.slice(0, at), name: key.slice(at + 1) };
+};
 
 /** Names the object an error is about: "IPAddressPool/barelb-system/blue" (no namespace: "Kind/name"). */
 export type ObjectRef = { readonly kind: string; readonly namespace: string | null; readonly name: string };

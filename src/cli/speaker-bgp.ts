@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { splitServiceKey } from '../api/model.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { LogLevel } from '../log/logger.ts';
 import { bgpMetrics } from '../metrics/bgp-metrics.ts';
@@ -190,8 +191,5 @@ export function bgpAnnouncements(n: NodeAnnouncement): Announcement[] {
     for (const ad of ip.advertisements) for (const p of ad.peers) set.add(p);
     peers.set(ip.service, set);
   }
-  return [...peers].map(([service, set]) => {
-    const [namespace = '', name = ''] = service.split('/');
-    return { protocol: 'bgp' as const, namespace, name, targets: [...set].sort() };
-  });
+  return [...peers].map(([service, set]) => ({ protocol: 'bgp' as const, ...splitServiceKey(service), targets: [...set].sort() }));
 }

@@ -3,6 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { splitServiceKey } from '../api/model.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { l2Metrics } from '../metrics/l2-metrics.ts';
 import { defaultBurstPolicy } from '../speaker/l2/burst.ts';
@@ -114,10 +115,7 @@ export async function buildL2Handler(o: L2Options, ctx: HandlerContext): Promise
       ? {}
       : {
           onOwned: (owned: readonly { readonly service: string; readonly interfaces: readonly string[] | null }[]) =>
-            ctx.announcements?.('l2', owned.map((o) => {
-              const [namespace = '', name = ''] = o.service.split('/');
-              return { protocol: 'l2' as const, namespace, name, targets: o.interfaces };
-            })),
+            ctx.announcements?.('l2', owned.map((o) => ({ protocol: 'l2' as const, ...splitServiceKey(o.service), targets: o.interfaces }))),
         }),
   });
   handler.start();

@@ -5,6 +5,7 @@
 // differences are written, so a restart over a settled cluster writes nothing.
 
 import { parseInput } from '../api/input.ts';
+import { splitServiceKey } from '../api/model.ts';
 import type { ControllerSnapshot, ControllerStore } from '../controller/loop.ts';
 import type { Reconciled, ServiceEvent } from '../controller/reconcile.ts';
 import type { PoolStats } from '../ipam/decision.ts';
@@ -142,7 +143,7 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
       });
       if (jobs.length > 0) o.logger.debug({ writes: jobs.length, failed }, 'wrote Service and pool status');
       for (const e of r.events) {
-        const [namespace = '', name = ''] = e.key.split('/');
+        const { namespace, name } = splitServiceKey(e.key);
         const uid = record(record(services.get(e.key as string))['metadata'])['uid'];
         o.events.record({
           regarding: { apiVersion: 'v1', kind: 'Service', namespace, name, ...(typeof uid === 'string' ? { uid } : {}) },
