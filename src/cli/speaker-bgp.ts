@@ -1,11 +1,12 @@
 // The speaker's BGP wiring: its command-line flags, and the handler built over the real ports:
-// vtysh/frr-reload.py (VtyshPort), the single FRR writer (ApplyQueue + Applier), the FRR restart
+// vtysh/frr-reload.py (VtyshPort, with bgpd-only batches sent to bgpd's vty socket by
+// VtySocketPort when it is there), the single FRR writer (ApplyQueue + Applier), the FRR restart
 // watch on FRR's runtime directory, and the session watcher (FrrStateWatcher) with its metrics.
 //
 // Paths are given as FRR sees them. `--frr-root` is where FRR's filesystem root is from here: `/`
 // for the sidecar (shared volumes), a chroot in the e2e tests and the lab.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { splitServiceKey } from '../api/model.ts';
@@ -17,6 +18,7 @@ import { Applier } from '../speaker/bgp/apply/applier.ts';
 import { ApplyQueue, type QueueEvent } from '../speaker/bgp/apply/apply-queue.ts';
 import { watchFrrRestarts } from '../speaker/bgp/apply/frr-watch.ts';
 import { systemClock } from '../speaker/bgp/apply/hooks.ts';
+import { VtySocketPort } from '../speaker/bgp/apply/vty-socket-port.ts';
 import { VtyshPort } from '../speaker/bgp/apply/vtysh-port.ts';
 import type { Announcement } from '../k8s/announcement-status.ts';
 import type { NodeAnnouncement } from '../speaker/bgp/announce.ts';
@@ -40,6 +42,8 @@ export type BgpOptions = {
   readonly runDir: string;
   /** Where batch files go, as FRR sees it (inside frrRoot). */
   readonly scratchDir: string;
+  /** Send bgpd-only batches to `<runDir>/bgpd.vty` directly (vtysh when it cannot be reached). */
+  readonly vtySocket: boolean;
   readonly hostname: string;
   readonly frrLogLevel: FrrLogLevel;
   readonly ignoreExcludeLB: boolean;
@@ -56,6 +60,7 @@ export type BgpFlags = {
   readonly frrConfig?: string;
   readonly frrRunDir?: string;
   readonly frrScratchDir: string;
+  readonly frrVtySocket: boolean;
   readonly hostname: string;
   readonly frrLogLevel?: string;
   readonly ignoreExcludeLb: boolean;
@@ -78,8 +83,9 @@ export function addBgpFlags(cmd: Command, defaultHostname: string): Command {
     .option('--frr-pathspace <name>', 'BGP: FRR pathspace (vtysh -N NAME) when FRR runs with one')
     .option('--frr-root <dir>', "BGP: FRR's filesystem root as seen from here (a chroot; / for a sidecar sharing volumes)", '/')
     .option('--frr-config <path>', 'BGP: frr.conf as FRR sees it; the applied config is written there (default /etc/frr[/PATHSPACE]/frr.conf)')
-    .option('--frr-run-dir <path>', "BGP: FRR's runtime directory as FRR sees it, watched for restarts (default /run/frr[/PATHSPACE])")
+    .option('--frr-run-dir <path>', "BGP: FRR's runtime directory as FRR sees it, watched for restarts; bgpd batches go to its bgpd.vty (default /run/frr[/PATHSPACE])")
     .option('--frr-scratch-dir <path>', 'BGP: directory for vtysh batch files, as FRR sees it', '/tmp')
+    .option('--no-frr-vty-socket', "BGP: send every batch through vtysh, never straight to bgpd's vty socket (<run dir>/bgpd.vty)")
     .option('--hostname <name>', 'BGP: hostname line of frr.conf', defaultHostname)
     .option('--frr-log-level <level>', 'BGP: FRR log level (FRR or speaker level name; default from --log-level)')
     .option('--ignore-exclude-lb', 'BGP and L2: announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too', false)
@@ -120,6 +126,7 @@ export function bgpOptionsFromFlags(f: BgpFlags, speakerLogLevel: LogLevel): Res
     configPath: f.frrConfig ?? `/etc/frr${sub}/frr.conf`,
     runDir: f.frrRunDir ?? `/run/frr${sub}`,
     scratchDir: f.frrScratchDir,
+    vtySocket: f.frrVtySocket,
     hostname: f.hostname,
     frrLogLevel,
     ignoreExcludeLB: f.ignoreExcludeLb,
@@ -139,7 +146,7 @@ export async function buildBgpHandler(o: BgpOptions, ctx: HandlerContext): Promi
   const scratchHere = await mkdtemp(join(fromHere(o.frrRoot, o.scratchDir), `barelb-${ctx.node}-`));
   const scratchInFrr = join(o.scratchDir, scratchHere.slice(scratchHere.lastIndexOf('/') + 1));
   ctx.signal.addEventListener('abort', () => void rm(scratchHere, { recursive: true, force: true }), { once: true });
-  const port = new VtyshPort({
+  const vtysh = new VtyshPort({
     vtysh: o.vtysh,
     reload: o.reload,
     ...(o.pathspace === null ? {} : { pathspace: o.pathspace }),
@@ -147,6 +154,9 @@ export async function buildBgpHandler(o: BgpOptions, ctx: HandlerContext): Promi
     scratchDirInFrr: scratchInFrr,
     configPath: fromHere(o.frrRoot, o.configPath),
   });
+  const runHere = fromHere(o.frrRoot, o.runDir);
+  const socketHere = join(runHere, 'bgpd.vty');
+  const port = o.vtySocket ? new VtySocketPort({ socketPath: socketHere, vtysh, logger }) : vtysh;
   let applied = false;
   const applier = new Applier({ port, clock: systemClock, logger, recorder: metrics });
   const queue = new ApplyQueue({
@@ -160,7 +170,6 @@ export async function buildBgpHandler(o: BgpOptions, ctx: HandlerContext): Promi
   });
   const queueDone = queue.run(ctx.signal);
   // With a pathspace, FRR deletes and re-creates its own directory: watch the parent.
-  const runHere = fromHere(o.frrRoot, o.runDir);
   const watch = watchFrrRestarts(
     { dir: runHere, ...(o.pathspace === null ? {} : { watchRoot: fromHere(o.frrRoot, o.runDir.slice(0, o.runDir.lastIndexOf('/')) || '/') }), clock: systemClock, logger, onRestart: () => queue.frrRestarted() },
     ctx.signal,
@@ -178,9 +187,12 @@ export async function buildBgpHandler(o: BgpOptions, ctx: HandlerContext): Promi
     onAnnounced: announcedReporter(ctx.registry, 'bgp', ctx.node),
     ...(ctx.announcements === undefined ? {} : { onNodeAnnouncement: (n: NodeAnnouncement) => ctx.announcements?.('bgp', bgpAnnouncements(n)) }),
   });
-  logger.info({ vtysh: o.vtysh.join(' '), pathspace: o.pathspace, config: o.configPath, runDir: o.runDir }, 'driving FRR');
+  const bgpdBatches = !o.vtySocket ? 'vtysh (--no-frr-vty-socket)' : (await isSocket(socketHere)) ? `vty socket ${socketHere}` : `vtysh until ${socketHere} appears`;
+  logger.info({ vtysh: o.vtysh.join(' '), pathspace: o.pathspace, config: o.configPath, runDir: o.runDir, bgpdBatches }, 'driving FRR');
   return { ...handler, ready: () => applied };
 }
+
+const isSocket = (path: string): Promise<boolean> => stat(path).then((s) => s.isSocket(), () => false);
 
 /** Per announced Service: the BGPPeers its prefixes go to from this node. */
 export function bgpAnnouncements(n: NodeAnnouncement): Announcement[] {
