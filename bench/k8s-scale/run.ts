@@ -10,6 +10,7 @@
 // IPv6 addresses (2001:db8:1::/112): documentation IPv4 ranges hold only 768 addresses. Services are
 // single-stack IPv6 with allocateLoadBalancerNodePorts false (NodePorts would run out at 2 768).
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ import { FrrInstance } from '../../e2e/harness/frr.ts';
 import { ensureFrrRoot, frrRoot } from '../../e2e/harness/frr-root.ts';
 import { buildLan } from '../../e2e/harness/lan.ts';
 
-const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' }, 'no-speaker': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' }, 'no-speaker': { type: 'boolean', default: false }, sources: { type: 'boolean', default: false } } });
 const N = Number(values.services);
 const CONCURRENCY = Number(values.concurrency);
 const SYSTEM = 'barelb-system';
@@ -83,11 +84,28 @@ async function waitReady(address: string, budgetMs: number): Promise<number> {
   throw new Error(`${address} not ready within ${budgetMs} ms`);
 }
 
+/**
+ * How the image runs barelb: the build (dist/) under the Dockerfile's NODE_OPTIONS, read from the
+ * Dockerfile itself so the benchmark cannot drift from what ships. `--sources` runs src/*.ts with
+ * Node's defaults instead, for comparison.
+ */
+function runtime(): { readonly built: boolean; readonly nodeArgs: readonly string[]; readonly label: string } {
+  if (values.sources === true) return { built: false, nodeArgs: [], label: 'sources (src/*.ts), Node defaults' };
+  const repo = join(import.meta.dirname, '../..');
+  const options = /NODE_OPTIONS=(\S+)/.exec(readFileSync(join(repo, 'Dockerfile.speaker'), 'utf8'))?.[1];
+  if (options === undefined) throw new Error('Dockerfile.speaker sets no NODE_OPTIONS');
+  log('building dist/ (npm run build), as the image does');
+  execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'tsconfig.build.json')], { stdio: 'inherit' });
+  return { built: true, nodeArgs: options.split(' '), label: `build (dist/), NODE_OPTIONS=${options} (as Dockerfile.speaker)` };
+}
+
 async function main(): Promise<void> {
   const teardown = new Teardown();
+  const run = runtime();
+  const how = { built: run.built, nodeArgs: run.nodeArgs };
   // Ctrl-C: stop what was started (apiserver, etcd, barelb, FRR, namespaces) before exiting.
   process.once('SIGINT', () => void teardown.run().finally(() => process.exit(130)));
-  const result: Record<string, unknown> = { services: N, machine: { host: hostname(), cpu: cpus()[0]?.model, cores: cpus().length }, date: new Date().toISOString(), node: process.version };
+  const result: Record<string, unknown> = { services: N, machine: { host: hostname(), cpu: cpus()[0]?.model, cores: cpus().length }, date: new Date().toISOString(), node: process.version, runtime: run.label };
   try {
     log(`starting kube-apiserver + etcd (binaries cached in /var/cache/barelb)`);
     const cp = await startControlPlane();
@@ -98,7 +116,7 @@ async function main(): Promise<void> {
     await api.create(`/apis/barelb.io/v1beta1/namespaces/${SYSTEM}/ipaddresspools`, { apiVersion: 'barelb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'scale', namespace: SYSTEM }, spec: { addresses: ['2001:db8:1::/112'] } });
 
     const controllerArgs = ['controller', '--kubeconfig', cp.kubeconfigPath, '--namespace', SYSTEM, '--no-leader-elect', '--metrics-address', CONTROLLER_METRICS];
-    let controller = BarelbProcess.start(controllerArgs, { label: 'controller' });
+    let controller = BarelbProcess.start(controllerArgs, { label: 'controller', ...how });
     teardown.defer(async () => void (await controller.stop()));
     await waitReady(CONTROLLER_METRICS, 60_000);
 
@@ -126,7 +144,7 @@ async function main(): Promise<void> {
 
     log('controller cold start over the allocated Services');
     await controller.stop();
-    controller = BarelbProcess.start(controllerArgs, { label: 'controller-restart' });
+    controller = BarelbProcess.start(controllerArgs, { label: 'controller-restart', ...how });
     const readyMs = await waitReady(CONTROLLER_METRICS, 300_000);
     await sleep(10_000);
     const writes = await metricSum(CONTROLLER_METRICS, 'barelb_k8s_writes_total');
@@ -153,7 +171,7 @@ async function main(): Promise<void> {
         'speaker', '--kubeconfig', cp.kubeconfigPath, '--namespace', SYSTEM, '--node', 'node-1', '--no-l2',
         '--vtysh', [...inNs, '/usr/bin/vtysh'].join(' '), '--frr-reload', [...inNs, '/usr/lib/frr/frr-reload.py'].join(' '),
         '--frr-root', frrRoot(), '--frr-pathspace', frr.name, '--metrics-address', '127.0.0.1:19472',
-      ], { label: 'speaker' });
+      ], { label: 'speaker', ...how });
       teardown.defer(async () => void (await speaker.stop()));
       const readyMs2 = await waitReady('127.0.0.1:19472', 600_000);
       const countNetworks = async () => (await frr.vtysh(['-c', 'show running-config'])).stdout.split('\n').filter((l) => l.trim().startsWith('network 2001:db8:1:')).length;
@@ -172,7 +190,7 @@ async function main(): Promise<void> {
   }
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${N}.json`);
+  const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${N}${run.built ? '' : '-sources'}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   log(`results: ${file}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

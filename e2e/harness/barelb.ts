@@ -10,12 +10,17 @@ import type { Netns } from './netns.ts';
 const repo = resolve(new URL('../..', import.meta.url).pathname);
 const nodeBin = process.execPath;
 const entry = join(repo, 'src/bin/barelb.ts');
+const builtEntry = join(repo, 'dist/bin/barelb.js');
 const STOP_GRACE_MS = 5_000;
 
 export type BarelbProcessOptions = {
   /** Runs the process inside this namespace (needed for L2; BGP speakers reach FRR via --vtysh). */
   readonly netns?: Netns;
   readonly label: string;
+  /** Run the build (dist/bin/barelb.js, `npm run build`) instead of the sources: what the image ships. */
+  readonly built?: boolean;
+  /** Node/V8 flags before the entry, e.g. the image's NODE_OPTIONS. */
+  readonly nodeArgs?: readonly string[];
 };
 
 export class BarelbProcess {
@@ -39,7 +44,7 @@ export class BarelbProcess {
     tracked.addPath(dir);
     const logPath = join(dir, 'log.jsonl');
     const log = openSync(logPath, 'a');
-    const argv = [nodeBin, entry, ...args];
+    const argv = [nodeBin, ...(options.nodeArgs ?? []), options.built === true ? builtEntry : entry, ...args];
     const [file, ...rest] = options.netns === undefined ? argv : ['ip', 'netns', 'exec', options.netns.name, ...argv];
     const child = spawn(file ?? nodeBin, rest, { stdio: ['ignore', log, log], cwd: repo });
     closeSync(log);

@@ -10,7 +10,8 @@ import { controllerMetrics } from '../metrics/controller-metrics.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
 import { systemClock } from '../speaker/bgp/state/watcher.ts';
 import { localControllerStore } from '../store/local-controller-store.ts';
-import { kubeClient, loadKubeConfig } from '../k8s/client.ts';
+import { kubeClient } from '../k8s/client.ts';
+import { loadApiAccess } from '../k8s/kubeconfig.ts';
 import { ConfigStateReporter } from '../k8s/config-state.ts';
 import { FIELD_MANAGER, k8sControllerStore } from '../k8s/controller-store.ts';
 import { EventRecorder } from '../k8s/events.ts';
@@ -68,7 +69,7 @@ async function runOnKubernetes(
   setReady: (ready: () => boolean) => void,
 ): Promise<void> {
   const k = o.kubernetes;
-  const client = kubeClient(loadKubeConfig({ kubeconfig: k.kubeconfig }));
+  const client = kubeClient(await loadApiAccess({ kubeconfig: k.kubeconfig }));
   const writes = new Counter({ name: 'barelb_k8s_writes_total', help: 'Writes to the API server by target and result', labelNames: ['target', 'result'], registers: [registry] });
   const listWatchErrors = new Counter({ name: 'barelb_k8s_list_watch_errors_total', help: 'Failed lists and watches by kind', labelNames: ['kind'], registers: [registry] });
   const events = new EventRecorder({

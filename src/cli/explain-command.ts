@@ -13,7 +13,8 @@ import { err, ok, type Result } from '../core/result.ts';
 import { closeMatches } from '../explain/close-matches.ts';
 import { exitStatus, explainService, type ClusterFacts, type ExplainInput } from '../explain/explain.ts';
 import { renderExplanation } from '../explain/render-text.ts';
-import { ApiError, kubeClient, loadKubeConfig, type KubeClient, type WireObject } from '../k8s/client.ts';
+import { ApiError, kubeClient, type KubeClient, type WireObject } from '../k8s/client.ts';
+import { loadApiAccess } from '../k8s/kubeconfig.ts';
 import { allocationsFromServices } from '../k8s/service-status.ts';
 import { speakerPaths } from '../k8s/speaker-store.ts';
 import { loadManifests } from '../store/manifest-files.ts';
@@ -115,7 +116,7 @@ async function fromCluster(client: KubeClient, namespace: string, key: ServiceKe
 
 async function gather(o: ExplainOptions, key: ServiceKey, svcNamespace: string): Promise<Gathered> {
   if (o.files.length > 0) return fromFiles(o.files, key);
-  return fromCluster(kubeClient(loadKubeConfig({ kubeconfig: o.kubeconfig })), o.namespace, key, svcNamespace);
+  return fromCluster(kubeClient(await loadApiAccess({ kubeconfig: o.kubeconfig })), o.namespace, key, svcNamespace);
 }
 
 export async function runExplain(o: ExplainOptions, io: CliIO): Promise<number> {

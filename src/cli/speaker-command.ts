@@ -6,7 +6,8 @@ import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { createLogger, type LogLevel } from '../log/logger.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
 import { Speaker } from '../speaker/loop.ts';
-import { kubeClient, loadKubeConfig } from '../k8s/client.ts';
+import { kubeClient } from '../k8s/client.ts';
+import { loadApiAccess } from '../k8s/kubeconfig.ts';
 import { AnnouncementStatusWriter, type Announcement } from '../k8s/announcement-status.ts';
 import { ConfigStateReporter } from '../k8s/config-state.ts';
 import { EventRecorder } from '../k8s/events.ts';
@@ -35,7 +36,7 @@ export async function runSpeaker(o: SpeakerCommandOptions): Promise<number> {
   collectDefaultMetrics({ register: registry, prefix: 'barelb_speaker_' });
   const loaded = new Gauge({ name: 'barelb_k8s_client_config_loaded_bool', help: '1 once a valid configuration has been loaded', registers: [registry] });
   const stale = new Gauge({ name: 'barelb_k8s_client_config_stale_bool', help: '1 while the newest configuration is invalid', registers: [registry] });
-  const client = o.local === null ? kubeClient(loadKubeConfig({ kubeconfig: o.kubeconfig })) : null;
+  const client = o.local === null ? kubeClient(await loadApiAccess({ kubeconfig: o.kubeconfig })) : null;
   const statusWriter = client === null ? null : new AnnouncementStatusWriter({ client, namespace: o.namespace, node: o.node, fieldManager: `barelb-speaker-${o.node}`, onError: (e) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, 'could not write ServiceL2Status/ServiceBGPStatus') });
   const handlers = await buildHandlers(o.protocols, {
     node: o.node,

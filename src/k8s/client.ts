@@ -1,11 +1,12 @@
-// The Kubernetes API as barelb uses it: wire JSON in, wire JSON out. @kubernetes/client-node
-// supplies the kubeconfig, authentication and the watch stream; requests go through undici with
-// client-node's dispatcher. Typed calls are avoided on purpose: LIST results come back as model
-// instances with Date fields and no kind (the watch gives raw JSON), and patches default to JSON
-// patch. Raw JSON is what the manifest parser reads in local mode, so one parser serves both.
+// The Kubernetes API as barelb uses it: wire JSON in, wire JSON out, over node:https with one
+// keep-alive pool (kubeconfig.ts supplies the server, TLS material and auth headers). Typed
+// clients are avoided on purpose: client-node's LIST results come back as model instances with
+// Date fields and no kind, and its patches default to JSON patch. Raw JSON is what the manifest
+// parser reads in local mode, so one parser serves both.
 
-import { HttpMethod, KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { accessFromExported, type ApiAccess } from './kubeconfig.ts';
 
 export type WireObject = Record<string, unknown>;
 
@@ -44,16 +45,6 @@ export interface KubeClient {
   delete(path: string): Promise<void>;
 }
 
-export type KubeConfigSource = { readonly kubeconfig: string | null };
-
-/** `--kubeconfig PATH`, else $KUBECONFIG / ~/.kube/config / in-cluster (client-node's order). */
-export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
-  const kc = new KubeConfig();
-  if (source.kubeconfig !== null) kc.loadFromFile(source.kubeconfig);
-  else kc.loadFromDefault();
-  return kc;
-}
-
 const contentTypes: Readonly<Record<PatchType, string>> = {
   merge: 'application/merge-patch+json',
   apply: 'application/apply-patch+yaml',
@@ -61,24 +52,55 @@ const contentTypes: Readonly<Record<PatchType, string>> = {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+/** Watches the server ends on its own (it picks 5-10 min otherwise); the reflector re-watches. */
+const WATCH_TIMEOUT_S = 290;
+/** A watch silent this long (no event, no bookmark) is dead: the stream is dropped and re-opened. */
+const WATCH_IDLE_MS = (WATCH_TIMEOUT_S + 30) * 1000;
 
-export function kubeClient(kc: KubeConfig): KubeClient {
-  const server = (): string => {
-    const cluster = kc.getCurrentCluster();
-    if (cluster === null) throw new ApiError(0, 'the kubeconfig has no current cluster');
-    return cluster.server.replace(/\/$/, '');
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+const errorText = (e: unknown): string => (e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e));
+
+/** A client over `access`; an object with exportConfig() (client-node's KubeConfig, in tests) is read as a kubeconfig. */
+export function kubeClient(source: ApiAccess | { exportConfig(): string }): KubeClient {
+  const access = 'exportConfig' in source ? accessFromExported(source) : source;
+
+  async function send(method: Method, path: string, init: { body?: string; headers?: Record<string, string>; signal: AbortSignal }): Promise<IncomingMessage> {
+    const url = new URL(`${access.server}${path}`);
+    const headers = { ...(await access.headers()), Accept: 'application/json', ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...init.headers };
+    const agent = await access.agent();
+    return new Promise((resolve, reject) => {
+      const req = (url.protocol === 'http:' ? httpRequest : httpsRequest)(url, { method, headers, agent, signal: init.signal }, resolve);
+      req.on('error', reject);
+      req.end(init.body);
+    });
+  }
+
+  const readAll = async (response: IncomingMessage): Promise<string> => {
+    response.setEncoding('utf8');
+    let text = '';
+    for await (const chunk of response) text += chunk as string;
+    return text;
   };
 
-  let shared: Dispatcher | undefined;
+  const okStatus = (r: IncomingMessage): boolean => (r.statusCode ?? 0) >= 200 && (r.statusCode ?? 0) < 300;
 
-  async function request(method: HttpMethod, path: string, body?: WireObject, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<WireObject> {
-    const ctx = new RequestContext(`${server()}${path}`, method);
-    await kc.applySecurityAuthentication(ctx);
-    // client-node makes a new undici Agent (its own connection pool) on every call: a TLS handshake
-    // per request and idle sockets piling up (hundreds of MB of native memory at 10 000 Services).
-    // Headers (the token, which may rotate) are taken per request; the first Agent serves them all.
-    shared ??= ctx.getDispatcher();
+  const failed = (method: string, path: string, status: number, statusText: string, obj: WireObject): ApiError => {
+    const message = typeof obj['message'] === 'string' ? obj['message'] : statusText;
+    return new ApiError(status, `${method} ${path}: ${status} ${message}`, typeof obj['reason'] === 'string' ? obj['reason'] : '');
+  };
+
+  const parseBody = (text: string): WireObject => {
+    let json: unknown = {};
+    try {
+      json = text === '' ? {} : JSON.parse(text);
+    } catch {
+      json = { message: text.slice(0, 300) };
+    }
+    return (typeof json === 'object' && json !== null ? json : {}) as WireObject;
+  };
+
+  async function request(method: Method, path: string, body?: WireObject, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<WireObject> {
     // One controller per request, its timer cleared when the body is read: AbortSignal.timeout()
     // would keep every request (and its response) reachable for the full 30 s, which under a burst
     // of status writes could hold a great deal of memory.
@@ -89,81 +111,107 @@ export function kubeClient(kc: KubeConfig): KubeClient {
     let response;
     let text: string;
     try {
-      response = await fetch(ctx.getUrl(), {
-        method,
-        headers: { ...ctx.getHeaders(), Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(shared === undefined ? {} : { dispatcher: shared }),
-        signal: abort.signal,
-      });
-      text = await response.text();
+      response = await send(method, path, { ...(body === undefined ? {} : { body: JSON.stringify(body) }), headers, signal: abort.signal });
+      text = await readAll(response);
     } catch (e) {
-      throw new ApiError(0, `${method} ${path}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`);
+      throw new ApiError(0, `${method} ${path}: ${errorText(e)}`);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', forward);
     }
-    let json: unknown = {};
-    try {
-      json = text === '' ? {} : JSON.parse(text);
-    } catch {
-      json = { message: text.slice(0, 300) };
-    }
-    const obj = (typeof json === 'object' && json !== null ? json : {}) as WireObject;
-    if (!response.ok) {
-      const message = typeof obj['message'] === 'string' ? obj['message'] : response.statusText;
-      throw new ApiError(response.status, `${method} ${path}: ${response.status} ${message}`, typeof obj['reason'] === 'string' ? obj['reason'] : '');
-    }
+    const obj = parseBody(text);
+    if (!okStatus(response)) throw failed(method, path, response.statusCode ?? 0, response.statusMessage ?? '', obj);
     return obj;
   }
 
-  const watcher = new Watch(kc);
+  /** Streams one watch: newline-delimited JSON events until the server ends it. */
+  async function watchStream(path: string, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+    const query = `watch=1&allowWatchBookmarks=true&timeoutSeconds=${WATCH_TIMEOUT_S}${resourceVersion === '' ? '' : `&resourceVersion=${encodeURIComponent(resourceVersion)}`}`;
+    const url = `${path}${path.includes('?') ? '&' : '?'}${query}`;
+    const abort = new AbortController();
+    const forward = () => abort.abort(signal.reason);
+    signal.addEventListener('abort', forward, { once: true });
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    let quiet = false;
+    const alive = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        quiet = true;
+        abort.abort(new Error(`watch silent for ${WATCH_IDLE_MS} ms`));
+      }, WATCH_IDLE_MS);
+    };
+    try {
+      alive();
+      const response = await send('GET', url, { signal: abort.signal });
+      if (!okStatus(response)) throw failed('watch', path, response.statusCode ?? 0, response.statusMessage ?? '', parseBody(await readAll(response)));
+      response.setEncoding('utf8');
+      let buffered = '';
+      for await (const chunk of response) {
+        alive();
+        buffered += chunk as string;
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line !== '') deliver(line, onEvent);
+        }
+      }
+      const rest = buffered.trim();
+      if (rest !== '') deliver(rest, onEvent);
+    } catch (e) {
+      if (signal.aborted || quiet) return;
+      if (e instanceof ApiError) throw e;
+      throw new ApiError(0, `watch ${path}: ${errorText(e)}`);
+    } finally {
+      clearTimeout(idle);
+      signal.removeEventListener('abort', forward);
+    }
+  }
+
   return {
     async list(path, signal) {
-      const obj = await request(HttpMethod.GET, path, undefined, {}, signal);
-      const meta = (obj['metadata'] ?? {}) as WireObject;
-      const items = Array.isArray(obj['items']) ? (obj['items'] as WireObject[]) : [];
-      // Items of a LIST carry no kind/apiVersion; the list's kind names them ("ServiceList").
-      const kind = typeof obj['kind'] === 'string' ? obj['kind'].replace(/List$/, '') : undefined;
-      const apiVersion = obj['apiVersion'];
-      return {
-        items: items.map((i) => ({ ...(kind === undefined ? {} : { kind }), ...(typeof apiVersion === 'string' ? { apiVersion } : {}), ...i })),
-        resourceVersion: typeof meta['resourceVersion'] === 'string' ? meta['resourceVersion'] : '',
-      };
+      // Paged (500 per page): one 10 000-item response is one large string and one large parse.
+      const items: WireObject[] = [];
+      let kind: string | undefined;
+      let apiVersion: unknown;
+      let resourceVersion = '';
+      let next = '';
+      do {
+        const page = await request('GET', `${path}${path.includes('?') ? '&' : '?'}limit=${LIST_PAGE}${next === '' ? '' : `&continue=${encodeURIComponent(next)}`}`, undefined, {}, signal);
+        const meta = record(page['metadata']);
+        // Items of a LIST carry no kind/apiVersion; the list's kind names them ("ServiceList").
+        kind ??= typeof page['kind'] === 'string' ? page['kind'].replace(/List$/, '') : undefined;
+        apiVersion ??= page['apiVersion'];
+        for (const i of Array.isArray(page['items']) ? (page['items'] as WireObject[]) : []) {
+          items.push({ ...(kind === undefined ? {} : { kind }), ...(typeof apiVersion === 'string' ? { apiVersion } : {}), ...i });
+        }
+        resourceVersion = typeof meta['resourceVersion'] === 'string' ? meta['resourceVersion'] : '';
+        next = typeof meta['continue'] === 'string' ? meta['continue'] : '';
+      } while (next !== '');
+      return { items, resourceVersion };
     },
-    watch(path, resourceVersion, onEvent, signal) {
-      return new Promise<void>((resolve, reject) => {
-        let controller: AbortController | undefined;
-        const stop = () => controller?.abort();
-        signal.addEventListener('abort', stop, { once: true });
-        const done = (error: unknown) => {
-          signal.removeEventListener('abort', stop);
-          // client-node ends a watch that was quiet for 30 s with a TimeoutError: a normal end, after
-          // which the reflector watches again from the last resourceVersion (no re-list, no backoff).
-          const quiet = error instanceof Error && error.name === 'TimeoutError';
-          if (error === null || error === undefined || signal.aborted || quiet) resolve();
-          else {
-            const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 0;
-            reject(new ApiError(status, `watch ${path}: ${error instanceof Error ? error.message : String(error)}`));
-          }
-        };
-        watcher
-          .watch(path, { resourceVersion, allowWatchBookmarks: true }, (type: string, object: unknown) => {
-            const o = (typeof object === 'object' && object !== null ? object : {}) as WireObject;
-            if (type === 'ERROR') onEvent({ type: 'ERROR', status: o });
-            else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' || type === 'BOOKMARK') onEvent({ type, object: o });
-          }, done)
-          .then((c) => {
-            controller = c;
-            if (signal.aborted) c.abort();
-          }, done);
-      });
-    },
-    get: (path) => request(HttpMethod.GET, path),
-    create: (path, body) => request(HttpMethod.POST, path, body),
-    replace: (path, body) => request(HttpMethod.PUT, path, body),
+    watch: watchStream,
+    get: (path) => request('GET', path),
+    create: (path, body) => request('POST', path, body),
+    replace: (path, body) => request('PUT', path, body),
     patch: (path, body, type, fieldManager) =>
-      request(HttpMethod.PATCH, `${path}${path.includes('?') ? '&' : '?'}fieldManager=${encodeURIComponent(fieldManager)}${type === 'apply' ? '&force=true' : ''}`, body, { 'Content-Type': contentTypes[type] }),
-    delete: async (path) => void (await request(HttpMethod.DELETE, path)),
+      request('PATCH', `${path}${path.includes('?') ? '&' : '?'}fieldManager=${encodeURIComponent(fieldManager)}${type === 'apply' ? '&force=true' : ''}`, body, { 'Content-Type': contentTypes[type] }),
+    delete: async (path) => void (await request('DELETE', path)),
   };
+}
+
+const LIST_PAGE = 500;
+
+function deliver(line: string, onEvent: (e: WatchEvent) => void): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return;
+  }
+  const e = record(parsed);
+  const object = record(e['object']);
+  const type = e['type'];
+  if (type === 'ERROR') onEvent({ type: 'ERROR', status: object });
+  else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' || type === 'BOOKMARK') onEvent({ type, object });
 }

@@ -12,7 +12,8 @@ import { LAB_PREFIX, METRICS_ADDRESS, type LabNode, type LabPaths } from './topo
 import { ECHO_CHILD, ECHO_PORT } from './udp-echo.ts';
 import { waitFor } from './wait.ts';
 
-const BARELB = fileURLToPath(new URL('../bin/barelb.ts', import.meta.url));
+// The entry beside this module: barelb.ts from the sources, barelb.js from the build (dist/).
+const BARELB = fileURLToPath(new URL(`../bin/barelb.${import.meta.url.endsWith('.js') ? 'js' : 'ts'}`, import.meta.url));
 
 export const controllerLabel = 'controller';
 export const speakerLabel = (node: LabNode): string => `speaker ${node.name}`;

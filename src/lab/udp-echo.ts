@@ -8,7 +8,7 @@ import { waitFor } from './wait.ts';
 
 const NODE = process.execPath;
 /** The child script: `NODE ECHO_CHILD serve NAME PORT` runs a server (see the script's header). */
-export const ECHO_CHILD = fileURLToPath(new URL('./udp-echo-child.ts', import.meta.url));
+export const ECHO_CHILD = fileURLToPath(new URL(`./udp-echo-child.${import.meta.url.endsWith('.js') ? 'js' : 'ts'}`, import.meta.url));
 const CHILD = ECHO_CHILD;
 export const ECHO_PORT = 9000;
 
