@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { kubeClient, type KubeClient, type WireObject } from '../../src/k8s/client.ts';
 import { startControlPlane } from '../../e2e/cluster/control-plane.ts';
 import { installCrds } from '../../e2e/k8s/crds-helpers.ts';
-import { BarelbProcess } from '../../e2e/harness/barelb.ts';
+import { BarelbProcess, imageRuntime } from '../../e2e/harness/barelb.ts';
 import { Teardown } from '../../e2e/harness/cleanup.ts';
 import { FrrInstance } from '../../e2e/harness/frr.ts';
 import { ensureFrrRoot, frrRoot } from '../../e2e/harness/frr-root.ts';
@@ -84,19 +84,13 @@ async function waitReady(address: string, budgetMs: number): Promise<number> {
   throw new Error(`${address} not ready within ${budgetMs} ms`);
 }
 
-/**
- * How the image runs barelb: the build (dist/) under the Dockerfile's NODE_OPTIONS, read from the
- * Dockerfile itself so the benchmark cannot drift from what ships. `--sources` runs src/*.ts with
- * Node's defaults instead, for comparison.
- */
+/** The image's way (dist/ under the Dockerfile's NODE_OPTIONS), built first; `--sources` runs src/*.ts with Node's defaults, for comparison. */
 function runtime(): { readonly built: boolean; readonly nodeArgs: readonly string[]; readonly label: string } {
   if (values.sources === true) return { built: false, nodeArgs: [], label: 'sources (src/*.ts), Node defaults' };
-  const repo = join(import.meta.dirname, '../..');
-  const options = /NODE_OPTIONS=(\S+)/.exec(readFileSync(join(repo, 'Dockerfile.speaker'), 'utf8'))?.[1];
-  if (options === undefined) throw new Error('Dockerfile.speaker sets no NODE_OPTIONS');
   log('building dist/ (npm run build), as the image does');
-  execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'tsconfig.build.json')], { stdio: 'inherit' });
-  return { built: true, nodeArgs: options.split(' '), label: `build (dist/), NODE_OPTIONS=${options} (as Dockerfile.speaker)` };
+  execFileSync(process.execPath, [join(import.meta.dirname, '../../node_modules/typescript/bin/tsc'), '-p', join(import.meta.dirname, '../../tsconfig.build.json')], { stdio: 'inherit' });
+  const image = imageRuntime();
+  return { ...image, label: `build (dist/), ${image.nodeArgs.join(' ')} (as Dockerfile.speaker)` };
 }
 
 async function main(): Promise<void> {

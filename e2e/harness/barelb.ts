@@ -1,7 +1,7 @@
 // barelb itself as a process under test: `barelb controller|speaker …` started with the pinned
 // Node (optionally inside a namespace), logs to a file, stopped by PID (SIGTERM, then SIGKILL).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { tracked } from './cleanup.ts';
@@ -12,6 +12,18 @@ const nodeBin = process.execPath;
 const entry = join(repo, 'src/bin/barelb.ts');
 const builtEntry = join(repo, 'dist/bin/barelb.js');
 const STOP_GRACE_MS = 5_000;
+
+/**
+ * How the image runs barelb (Dockerfile.speaker): the build in dist/ (`npm run build`, part of
+ * `npm test`) under the image's NODE_OPTIONS, read from the Dockerfile so tests cannot drift from
+ * what ships.
+ */
+export function imageRuntime(): { readonly built: true; readonly nodeArgs: readonly string[] } {
+  if (!existsSync(builtEntry)) throw new Error(`${builtEntry} is missing: run \`npm run build\` first (npm test does)`);
+  const options = /NODE_OPTIONS=(\S+)/.exec(readFileSync(join(repo, 'Dockerfile.speaker'), 'utf8'))?.[1];
+  if (options === undefined) throw new Error('Dockerfile.speaker sets no NODE_OPTIONS');
+  return { built: true, nodeArgs: options.split(' ') };
+}
 
 export type BarelbProcessOptions = {
   /** Runs the process inside this namespace (needed for L2; BGP speakers reach FRR via --vtysh). */

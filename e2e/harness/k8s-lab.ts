@@ -9,7 +9,7 @@ import { kubeClient, type KubeClient, type WireObject } from '../../src/k8s/clie
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 import { installCrds } from '../k8s/crds-helpers.ts';
 import { ApiRelay } from './api-relay.ts';
-import { BarelbProcess } from './barelb.ts';
+import { BarelbProcess, imageRuntime } from './barelb.ts';
 import type { Teardown } from './cleanup.ts';
 import { FrrInstance } from './frr.ts';
 import { bgpRoutes } from './frr-json.ts';
@@ -138,7 +138,8 @@ export class K8sLab {
   }
 
   #start(args: readonly string[], o: { label: string; netns?: L2LabNode['ns'] }): BarelbProcess {
-    const p = BarelbProcess.start(args, o);
+    // The shipped build and V8 settings: this is the e2e run closest to the image.
+    const p = BarelbProcess.start(args, { ...o, ...imageRuntime() });
     this.#all.push(p);
     this.#teardown.defer(async () => void (await p.stop()));
     return p;
