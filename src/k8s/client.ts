@@ -35,7 +35,8 @@ export type PatchType = 'merge' | 'apply';
 
 /** The port the stores, leader election and event recorder use; tests pass a fake. */
 export interface KubeClient {
-  list(path: string, signal?: AbortSignal): Promise<ListResult>;
+  /** Pages through a LIST; `keep` maps each item as its page arrives (so full objects never pile up). */
+  list(path: string, signal?: AbortSignal, keep?: (item: WireObject) => WireObject): Promise<ListResult>;
   /** Streams events after `resourceVersion` until the server closes (resolves) or fails (rejects). */
   watch(path: string, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void>;
   get(path: string): Promise<WireObject>;
@@ -169,8 +170,9 @@ export function kubeClient(source: ApiAccess | { exportConfig(): string }): Kube
   }
 
   return {
-    async list(path, signal) {
-      // Paged (500 per page): one 10 000-item response is one large string and one large parse.
+    async list(path, signal, keep = (item) => item) {
+      // Paged: one 10 000-item response is one large string and one large parse, and every full
+      // item would live until the last page arrived; `keep` trims each page as it comes.
       const items: WireObject[] = [];
       let kind: string | undefined;
       let apiVersion: unknown;
@@ -183,7 +185,7 @@ export function kubeClient(source: ApiAccess | { exportConfig(): string }): Kube
         kind ??= typeof page['kind'] === 'string' ? page['kind'].replace(/List$/, '') : undefined;
         apiVersion ??= page['apiVersion'];
         for (const i of Array.isArray(page['items']) ? (page['items'] as WireObject[]) : []) {
-          items.push({ ...(kind === undefined ? {} : { kind }), ...(typeof apiVersion === 'string' ? { apiVersion } : {}), ...i });
+          items.push(keep({ ...(kind === undefined ? {} : { kind }), ...(typeof apiVersion === 'string' ? { apiVersion } : {}), ...i }));
         }
         resourceVersion = typeof meta['resourceVersion'] === 'string' ? meta['resourceVersion'] : '';
         next = typeof meta['continue'] === 'string' ? meta['continue'] : '';
@@ -200,7 +202,7 @@ export function kubeClient(source: ApiAccess | { exportConfig(): string }): Kube
   };
 }
 
-const LIST_PAGE = 500;
+const LIST_PAGE = 250;
 
 function deliver(line: string, onEvent: (e: WatchEvent) => void): void {
   let parsed: unknown;

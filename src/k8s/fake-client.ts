@@ -12,12 +12,12 @@ export class FakeKube implements KubeClient {
   stream: { emit: (e: WatchEvent) => void; end: (error?: ApiError) => void; from: string } | null = null;
   #streamWaiters: (() => void)[] = [];
 
-  async list(path: string): Promise<ListResult> {
+  async list(path: string, _signal?: AbortSignal, keep: (item: WireObject) => WireObject = (item) => item): Promise<ListResult> {
     this.listCalls.push(path);
     const next = this.lists.shift();
     if (next === undefined) throw new ApiError(0, 'no scripted list left');
     if (next instanceof ApiError) throw next;
-    return next;
+    return { ...next, items: next.items.map(keep) };
   }
 
   watch(_path: string, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void> {

@@ -103,8 +103,8 @@ export class Reflector {
   }
 
   async #relist(signal: AbortSignal): Promise<string> {
-    const listed = await this.#o.client.list(this.#o.path, signal);
-    const fresh = new Map(listed.items.map((o) => [objectKey(o), trimObject(o)] as const));
+    const listed = await this.#o.client.list(this.#o.path, signal, trimObject);
+    const fresh = new Map(listed.items.map((o) => [objectKey(o), o] as const));
     const changed = fresh.size !== this.#cache.size || [...fresh].some(([k, o]) => resourceVersionOf(this.#cache.get(k) ?? {}) !== resourceVersionOf(o));
     this.#cache.clear();
     for (const [k, o] of fresh) this.#cache.set(k, o);
