@@ -1,19 +1,29 @@
-// Where the controller's memory goes at N Services, in one process and without an API server:
-// the k8s controller store over a fake client that lists N settled Services (as the API server
-// returns them), one Controller round, then live heap after a full GC, stage by stage.
-// Usage: node --expose-gc bench/k8s-scale/memory.ts [--services 10000]
+// Where memory goes at N Services, in one process and without an API server: the k8s controller
+// store (or the speaker's, with the BGP handler over an FRR stand-in that accepts every batch)
+// over a fake client that lists N settled Services as the API server returns them (the speaker
+// also gets one EndpointSlice per Service), a first round and a second, then the live heap after a
+// full GC. For the real processes' peak RSS, see run.ts; this shows where it goes and is quick.
+// Usage: node --expose-gc [V8 flags] bench/k8s-scale/memory.ts [--services 10000] [--speaker]
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { Controller } from '../../src/controller/loop.ts';
-import { k8sControllerStore } from '../../src/k8s/controller-store.ts';
+import { ok } from '../../src/core/result.ts';
+import { controllerPaths, k8sControllerStore } from '../../src/k8s/controller-store.ts';
+import { k8sSpeakerStore, speakerPaths } from '../../src/k8s/speaker-store.ts';
+import { Applier } from '../../src/speaker/bgp/apply/applier.ts';
+import { ApplyQueue } from '../../src/speaker/bgp/apply/apply-queue.ts';
+import type { FrrPort } from '../../src/speaker/bgp/apply/frr-port.ts';
+import { systemClock } from '../../src/speaker/bgp/apply/hooks.ts';
+import { bgpHandler } from '../../src/speaker/bgp/handler.ts';
+import { Speaker } from '../../src/speaker/loop.ts';
 import { FakeKube } from '../../src/k8s/fake-client.ts';
 import type { WireObject } from '../../src/k8s/client.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { controllerMetrics } from '../../src/metrics/controller-metrics.ts';
 
-const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, speaker: { type: 'boolean', default: false } } });
 const N = Number(values.services);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
@@ -44,29 +54,71 @@ const service = (i: number): WireObject => ({
   },
 });
 
+const slice = (i: number): WireObject => ({
+  metadata: { name: `svc-${i}-abcde`, namespace: 'scale', uid: `uid-slice-${i}`, resourceVersion: String(200000 + i), labels: { 'kubernetes.io/service-name': `svc-${i}`, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+  addressType: 'IPv6',
+  endpoints: [{ addresses: [`fd00:1::${hex(i)}`], nodeName: 'node-1', conditions: { ready: true, serving: true, terminating: false }, targetRef: { kind: 'Pod', namespace: 'scale', name: `svc-${i}-pod`, uid: `uid-pod-${i}` } }],
+  ports: [{ name: '', port: 80, protocol: 'TCP' }],
+});
+
 report('start');
 const client = new FakeKube();
 const list = (items: WireObject[], kind: string, apiVersion = 'v1') => ({ items: items.map((o) => ({ kind, apiVersion, ...o })), resourceVersion: '1' });
-const pool = { apiVersion: 'barelb.io/v1beta1', metadata: { name: 'scale', namespace: SYSTEM, resourceVersion: '1' }, spec: { addresses: ['2001:db8:1::/112'] } };
-const services = Array.from({ length: N }, (_, i) => service(i));
-report(`${N} Services built`);
-const paths = ['services', 'namespaces', 'nodes', 'secrets', 'pools', 'l2advertisements', 'bgpadvertisements', 'bgppeers', 'bfdprofiles', 'communities'];
-for (const p of paths) {
-  client.lists.push(p === 'services' ? list(services, 'Service') : p === 'pools' ? list([pool], 'IPAddressPool', 'barelb.io/v1beta1') : p === 'namespaces' ? list([{ metadata: { name: 'scale' } }], 'Namespace') : list([], 'X'));
-}
-services.length = 0;
-const logger = createLogger('controller', 'warn');
-const events = { record: () => undefined, flushed: async () => undefined } as never;
-const store = k8sControllerStore({ client, namespace: SYSTEM, logger, clock: { sleep: () => new Promise(() => undefined) }, now: Date.now, events });
-const controller = new Controller({ store, logger, metrics: controllerMetrics(new Registry()), options: { loadBalancerClass: null } });
+const pool = { metadata: { name: 'scale', namespace: SYSTEM, resourceVersion: '1' }, spec: { addresses: ['2001:db8:1::/112'] } };
+const fixtures: Record<string, () => ReturnType<typeof list>> = {
+  services: () => list(Array.from({ length: N }, (_, i) => service(i)), 'Service'),
+  endpointslices: () => list(Array.from({ length: N }, (_, i) => slice(i)), 'EndpointSlice', 'discovery.k8s.io/v1'),
+  namespaces: () => list([{ metadata: { name: 'scale' } }], 'Namespace'),
+  nodes: () => list([{ metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } }, status: { addresses: [{ type: 'InternalIP', address: '2001:db8::11' }] } }], 'Node'),
+  pools: () => list([pool], 'IPAddressPool', 'barelb.io/v1beta1'),
+  bgppeers: () => list([{ metadata: { name: 'router', namespace: SYSTEM }, spec: { myASN: 64512, peerASN: 64500, peerAddress: '2001:db8::1' } }], 'BGPPeer', 'barelb.io/v1beta2'),
+  bgpadvertisements: () => list([{ metadata: { name: 'all', namespace: SYSTEM }, spec: {} }], 'BGPAdvertisement', 'barelb.io/v1beta1'),
+};
+const paths = values.speaker ? Object.keys(speakerPaths(SYSTEM)) : Object.keys(controllerPaths(SYSTEM));
+for (const p of paths) client.lists.push(fixtures[p]?.() ?? list([], 'Unused'));
+report(`${N} Services${values.speaker ? ' + EndpointSlices' : ''} listed (fake)`);
+const logger = createLogger(values.speaker ? 'speaker' : 'controller', 'warn');
+const clock = { sleep: () => new Promise<void>(() => undefined) };
 const stop = new AbortController();
-const running = controller.run(stop.signal);
-while (!controller.status.ready) await new Promise((r) => setTimeout(r, 50));
-await new Promise((r) => setTimeout(r, 200));
-report('after first round (ready)');
-process.stdout.write(`status writes: ${client.writes.length} (a settled cluster: 0 expected)\n`);
-store.set.poke();
-await new Promise((r) => setTimeout(r, 1000));
-report('after a second round');
-stop.abort();
-await running;
+
+if (values.speaker) {
+  /** FRR stand-in: takes every batch; its running config is the last file written. */
+  let written = '';
+  const port: FrrPort = {
+    runBatch: () => Promise.resolve(ok({ warnings: [] })),
+    runExec: () => Promise.resolve(ok({ warnings: [] })),
+    showRunning: () => Promise.resolve(ok(written)),
+    reload: (text) => { written = text; return Promise.resolve(ok({ warnings: [] })); },
+    writeConfigFile: (text) => { written = text; return Promise.resolve(ok(undefined)); },
+  };
+  let applied = 0;
+  const applier = new Applier({ port, clock: systemClock, logger });
+  const queue = new ApplyQueue({ applier, clock: systemClock, logger, onEvent: (e) => void (e.type === 'applied' && (applied += 1)) });
+  const queueDone = queue.run(stop.signal);
+  const handler = bgpHandler({ hostname: 'node-1', logLevel: 'informational', ignoreExcludeLB: false, sink: queue, logger });
+  const store = k8sSpeakerStore({ client, namespace: SYSTEM, logger, clock });
+  const speaker = new Speaker({ node: 'node-1', store, handlers: [handler], logger });
+  const running = speaker.run(stop.signal);
+  while (applied === 0) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 500));
+  report(`applied (${written.split('\n').filter((l) => l.includes('network ')).length} networks)`);
+  store.set.poke();
+  await new Promise((r) => setTimeout(r, 1500));
+  report('after a second round');
+  stop.abort();
+  await Promise.all([running, queueDone]);
+} else {
+  const events = { record: () => undefined, flushed: async () => undefined } as never;
+  const store = k8sControllerStore({ client, namespace: SYSTEM, logger, clock, now: Date.now, events });
+  const controller = new Controller({ store, logger, metrics: controllerMetrics(new Registry()), options: { loadBalancerClass: null } });
+  const running = controller.run(stop.signal);
+  while (!controller.status.ready) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 200));
+  report('after first round (ready)');
+  process.stdout.write(`status writes: ${client.writes.length} (a settled cluster: 0 expected)\n`);
+  store.set.poke();
+  await new Promise((r) => setTimeout(r, 1000));
+  report('after a second round');
+  stop.abort();
+  await running;
+}

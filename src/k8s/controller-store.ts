@@ -13,7 +13,7 @@ import { ApiError, record, type KubeClient, type WireObject } from './client.ts'
 import type { ConfigReport, ConfigStateReporter } from './config-state.ts';
 import type { EventRecorder } from './events.ts';
 import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
-import { allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
+import { type RecordCache, allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
 import { WatchSet } from './watch-set.ts';
 
 export const FIELD_MANAGER = 'barelb-controller';
@@ -82,12 +82,13 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
     ...(o.onListWatchError === undefined ? {} : { onError: o.onListWatchError }),
   });
   const kinds = Object.keys(controllerPaths(o.namespace)) as Kind[];
+  const records: RecordCache = new WeakMap();
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   const snapshot = (): ControllerSnapshot => {
     const objects = kinds.flatMap((k) => set.list(k));
     const pools = parseInput(set.list('pools')).config.pools;
-    return { objects, loadErrors: [], held: allocationsFromServices(set.list('services'), pools), heldError: null };
+    return { objects, loadErrors: [], held: allocationsFromServices(set.list('services'), pools, records), heldError: null };
   };
 
   const write = async (target: string, run: () => Promise<unknown>): Promise<boolean> => {

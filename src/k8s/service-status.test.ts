@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { parseInput } from '../api/input.ts';
-import { serviceKey } from '../api/model.ts';
+import { serviceKey, type ServiceKey } from '../api/model.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
 import type { IP } from '../net/ip.ts';
 import type { WireObject } from './client.ts';
-import { allocationsFromServices, CONDITION_TYPE, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
+import { allocationsFromServices, CONDITION_TYPE, type RecordCache, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
@@ -94,5 +94,18 @@ describe('allocations read back from Services', () => {
 
   it('skips a Service whose ingress holds something that is not an address', () => {
     expect(allocationsFromServices([svc('x', { ips: ['not-an-ip'] })], pools).size).to.equal(0);
+  });
+
+  it('with a cache: an unchanged object gives the same Allocation object, a replaced one is read again, an unnamed pool follows the pools', () => {
+    const cache: RecordCache = new WeakMap();
+    const a = svc('a', { ips: ['203.0.113.1'], pool: 'main' });
+    const c = svc('c', { ips: ['203.0.113.3'] });
+    const first = allocationsFromServices([a, c, svc('e')], pools, cache);
+    const again = allocationsFromServices([a, c], pools, cache);
+    expect(again.get('demo/a' as ServiceKey)).to.equal(first.get('demo/a' as ServiceKey));
+    const replaced = allocationsFromServices([svc('a', { ips: ['203.0.113.9'], pool: 'main' }), c], [], cache);
+    expect(replaced.get('demo/a' as ServiceKey)).to.deep.equal({ ips: ['203.0.113.9'], pool: 'main' });
+    expect(replaced.get('demo/c' as ServiceKey), 'no pool holds it any more').to.deep.equal({ ips: ['203.0.113.3'], pool: '' });
+    expect(allocationsFromServices([a, c, svc('e')], pools, cache)).to.deep.equal(allocationsFromServices([a, c, svc('e')], pools));
   });
 });

@@ -41,27 +41,44 @@ function ourCondition(o: WireObject): Condition | null {
   return c === undefined ? null : (c as unknown as Condition);
 }
 
+/** What one Service object records, by object: reflector objects are replaced, never changed. */
+export type RecordCache = WeakMap<WireObject, { readonly key: ServiceKey; readonly allocation: Allocation } | null>;
+
 /**
  * The allocations the Services record: their ingress addresses, and the pool from our annotation
  * (or MetalLB's), else the pool containing the first address. Addresses no pool holds are kept
- * with pool "" so planning can report them rather than silently hand them out again.
+ * with pool "" so planning can report them rather than silently hand them out again. With a
+ * cache, an unchanged object is not read again and keeps the same Allocation object (so later
+ * stages can tell "unchanged" by identity); only records that name their pool are cached, since
+ * the others depend on `pools`.
  */
-export function allocationsFromServices(services: readonly WireObject[], pools: readonly Pool[]): Allocations {
+export function allocationsFromServices(services: readonly WireObject[], pools: readonly Pool[], cache?: RecordCache): Allocations {
   const out = new Map<ServiceKey, Allocation>();
   for (const s of services) {
+    const hit = cache?.get(s);
+    if (hit === null) continue;
+    if (hit !== undefined) {
+      out.set(hit.key, hit.allocation);
+      continue;
+    }
     const texts = ingressIPs(s);
-    if (texts.length === 0) continue;
     const ips = texts.flatMap((t) => {
       const ip = parseIP(t);
       return ip.ok ? [ip.value] : [];
     });
-    if (ips.length !== texts.length) continue;
+    if (texts.length === 0 || ips.length !== texts.length) {
+      cache?.set(s, null);
+      continue;
+    }
     const a = annotations(s);
     const named = [POOL_ANNOTATION, ...FOREIGN_POOL_ANNOTATIONS].map((k) => str(a[k])).find((v) => v !== '');
     const first = ips[0];
     const pool = named ?? (first === undefined ? undefined : pools.find((p) => p.cidrs.some((c) => cidrContains(c, first)))?.name) ?? '';
     const ref = serviceRef(s);
-    out.set(serviceKey(ref.namespace, ref.name), { ips, pool });
+    const key = serviceKey(ref.namespace, ref.name);
+    const allocation: Allocation = { ips, pool };
+    if (named !== undefined) cache?.set(s, { key, allocation });
+    out.set(key, allocation);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { SpeakerSnapshot, SpeakerStore } from '../speaker/loop.ts';
 import type { ApiError, KubeClient } from './client.ts';
 import { controllerPaths } from './controller-store.ts';
 import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
-import { allocationsFromServices } from './service-status.ts';
+import { type RecordCache, allocationsFromServices } from './service-status.ts';
 import { WatchSet } from './watch-set.ts';
 
 export type K8sSpeakerStoreOptions = {
@@ -36,9 +36,10 @@ export function k8sSpeakerStore(o: K8sSpeakerStoreOptions): SpeakerStore & { rea
     ...(o.onListWatchError === undefined ? {} : { onError: o.onListWatchError }),
   });
   const kinds = Object.keys(speakerPaths(o.namespace)) as Kind[];
+  const records: RecordCache = new WeakMap();
   const snapshot = (): SpeakerSnapshot => {
     const pools = parseInput(set.list('pools')).config.pools;
-    return { objects: kinds.flatMap((k) => set.list(k)), loadErrors: [], allocations: allocationsFromServices(set.list('services'), pools) };
+    return { objects: kinds.flatMap((k) => set.list(k)), loadErrors: [], allocations: allocationsFromServices(set.list('services'), pools, records) };
   };
   return { set, watch: (onSnapshot, signal) => set.run(() => onSnapshot(snapshot()), signal) };
 }
