@@ -1,22 +1,16 @@
 // The entry point of the API layer: decoded manifests in, the validated Config plus the
 // Services, Namespaces, Nodes and EndpointSlices out, with every error and warning found.
-// Never throws; the result does not depend on the order of the input objects.
+// Never throws; the result does not depend on the order of the input objects. A ParseCache lets
+// a long-lived reader skip the objects it has read before (see parse-cache.ts).
 
-import { readBFDProfile } from './bfd-profile.ts';
-import { readBGPAdvertisement } from './bgp-advertisement.ts';
-import { readPeer } from './bgp-peer.ts';
-import { readCommunityObject } from './community.ts';
-import { buildConfig, emptyDrafts, type ConfigDrafts } from './config.ts';
-import { readEndpointSlice } from './endpoint-slice.ts';
-import { readL2Advertisement } from './l2-advertisement.ts';
-import { readMeta, wireObject, type ObjectMeta, type WireObject } from './meta.ts';
 import type { Config, ConfigError, EndpointSliceInput, NamespaceInput, NodeInput, SecretInput, ServiceInput } from './model.ts';
-import { readSecret, resolvePeerPassword, secretId } from './secret.ts';
-import { readNamespace } from './namespace.ts';
-import { readNode } from './node.ts';
-import { readPool } from './pool.ts';
-import { readService } from './service.ts';
-import { canonicalJson, fail, isRecord, newIssues, readRecord, show, warn, type Issues, type WireRecord } from './wire.ts';
+import { compareObjects, type ClusterItem, type ObjectRead } from './object-read.ts';
+import { ParseCache } from './parse-cache.ts';
+import { resolvePeerPassword } from './secret.ts';
+import { isRecord, newIssues, show, type Issues, type WireRecord } from './wire.ts';
+
+export { ParseCache } from './parse-cache.ts';
+export { apiGroups } from './object-read.ts';
 
 export type ParsedInput = {
   /** Always present; partial (and not to be used) when `errors` is non-empty. */
@@ -33,44 +27,17 @@ export type ParsedInput = {
   readonly warnings: readonly ConfigError[];
 };
 
-/** barelb's own kinds, served under both API groups, and the versions each accepts. */
-const configKinds: ReadonlyMap<string, readonly string[]> = new Map([
-  ['IPAddressPool', ['v1beta1']],
-  ['L2Advertisement', ['v1beta1']],
-  ['BGPAdvertisement', ['v1beta1']],
-  ['BGPPeer', ['v1beta1', 'v1beta2']],
-  ['BFDProfile', ['v1beta1']],
-  ['Community', ['v1beta1']],
-]);
-export const apiGroups = ['barelb.io', 'metallb.io'] as const;
-
-/** Kubernetes kinds barelb reads, by kind: their group ("" = core) and version. */
-const clusterKinds: ReadonlyMap<string, { readonly group: string; readonly version: string }> = new Map([
-  ['Service', { group: '', version: 'v1' }],
-  ['Namespace', { group: '', version: 'v1' }],
-  ['Node', { group: '', version: 'v1' }],
-  ['EndpointSlice', { group: 'discovery.k8s.io', version: 'v1' }],
-  ['Secret', { group: '', version: 'v1' }],
-]);
-
-type Collected = {
-  readonly drafts: ConfigDrafts;
-  readonly services: ServiceInput[];
-  readonly namespaces: NamespaceInput[];
-  readonly nodes: NodeInput[];
-  readonly endpointSlices: EndpointSliceInput[];
-  readonly secrets: SecretInput[];
-};
-
-/** Unwraps `kind: List` (and `FooList`) documents; drops empty documents. */
-function flatten(objects: readonly unknown[], issues: Issues, depth = 0): WireRecord[] {
+/** Unwraps `kind: List` (and `FooList`) documents; drops empty documents. `nested` is set when a List or a non-object was met. */
+function flatten(objects: readonly unknown[], issues: Issues, seen: { nested: boolean }, depth = 0): WireRecord[] {
   const out: WireRecord[] = [];
   for (const o of objects) {
     if (o === null || o === undefined) continue;
     if (!isRecord(o)) {
+      seen.nested = true;
       issues.errors.push({ object: '(document)', field: '', message: `is not a Kubernetes object: ${show(o)}` });
     } else if (typeof o['kind'] === 'string' && o['kind'].endsWith('List') && Array.isArray(o['items']) && depth < 8) {
-      out.push(...flatten(o['items'], issues, depth + 1));
+      seen.nested = true;
+      out.push(...flatten(o['items'], issues, seen, depth + 1));
     } else {
       out.push(o);
     }
@@ -78,88 +45,21 @@ function flatten(objects: readonly unknown[], issues: Issues, depth = 0): WireRe
   return out;
 }
 
-const splitApiVersion = (v: string): { group: string; version: string } => {
-  const slash = v.indexOf('/');
-  return slash < 0 ? { group: '', version: v } : { group: v.slice(0, slash), version: v.slice(slash + 1) };
-};
-
-/** What to do with an object: read it as one of our kinds, or ignore it (after reporting). */
-function classify(o: WireObject): 'config' | 'cluster' | 'ignore' {
-  const r = o.reader;
-  const known = configKinds.has(o.kind) || clusterKinds.has(o.kind);
-  if (o.kind === '') fail(r, 'kind', 'is required');
-  else if (o.apiVersion === '' && known) fail(r, 'apiVersion', 'is required');
-  else if (o.apiVersion === '') warn(r, 'kind', 'ignored: not a kind barelb reads');
-  if (o.kind === '' || o.apiVersion === '') return 'ignore';
-  const { group, version } = splitApiVersion(o.apiVersion);
-  const versions = configKinds.get(o.kind);
-  if (versions !== undefined) {
-    if ((apiGroups as readonly string[]).includes(group) && versions.includes(version)) return 'config';
-    fail(r, 'apiVersion', `${show(o.apiVersion)} is not supported for ${o.kind}; use ${apiGroups.map((g) => versions.map((v) => `${g}/${v}`).join(' or ')).join(' or ')}`);
-    return 'ignore';
+/**
+ * Sorts like `compareObjects`, faster: kinds are few and objects of one kind mostly arrive in
+ * order (files are read in name order), so each kind's run is nearly sorted. Grouping by kind
+ * first gives the same order as one sort by sortKey whenever no kind contains a NUL.
+ */
+function sortObjects(reads: readonly ObjectRead[]): ObjectRead[] {
+  const byKind = new Map<string, ObjectRead[]>();
+  for (const r of reads) {
+    const list = byKind.get(r.kind);
+    if (list === undefined) byKind.set(r.kind, [r]);
+    else list.push(r);
   }
-  const cluster = clusterKinds.get(o.kind);
-  if (cluster !== undefined && cluster.group === group) {
-    if (cluster.version === version) return 'cluster';
-    fail(r, 'apiVersion', `${show(o.apiVersion)} is not supported for ${o.kind}; use ${group === '' ? '' : `${group}/`}${cluster.version}`);
-    return 'ignore';
-  }
-  warn(r, 'kind', 'ignored: not a kind barelb reads');
-  return 'ignore';
-}
-
-function readConfigObject(o: WireObject, meta: ObjectMeta, acc: Collected): void {
-  const r = o.reader;
-  const raw = o.body['spec'];
-  if (raw === undefined && o.kind === 'IPAddressPool') fail(r, 'spec', 'is required');
-  const spec = readRecord(r, raw, 'spec') ?? {};
-  const d = acc.drafts;
-  switch (o.kind) {
-    case 'IPAddressPool': d.pools.push(readPool(r, meta.name, meta.labels, spec)); break;
-    case 'L2Advertisement': d.l2Advertisements.push(readL2Advertisement(r, meta.name, spec)); break;
-    case 'BGPAdvertisement': d.bgpAdvertisements.push(readBGPAdvertisement(r, meta.name, spec)); break;
-    case 'BFDProfile': d.bfdProfiles.push({ reader: r, profile: readBFDProfile(r, meta.name, spec) }); break;
-    case 'Community': d.communities.push(readCommunityObject(r, meta.name, spec)); break;
-    case 'BGPPeer': {
-      const version = splitApiVersion(o.apiVersion).version === 'v1beta1' ? 'v1beta1' : 'v1beta2';
-      if (version === 'v1beta1') warn(r, 'apiVersion', 'BGPPeer v1beta1 is deprecated, please use v1beta2 (read as v1beta2)');
-      const peer = readPeer(r, meta.name, meta.namespace, spec, version);
-      if (peer !== undefined) d.bgpPeers.push({ reader: r, peer });
-      break;
-    }
-  }
-}
-
-function readClusterObject(o: WireObject, meta: ObjectMeta, acc: Collected): void {
-  switch (o.kind) {
-    case 'Service': {
-      const svc = readService(o.reader.object, meta, o.body);
-      for (const key of svc.deprecatedAnnotations) {
-        warn(o.reader, `metadata.annotations["${key}"]`, `deprecated annotation prefix; use barelb.io/${key.slice(key.indexOf('/') + 1)}`);
-      }
-      acc.services.push(svc);
-      break;
-    }
-    case 'Namespace': acc.namespaces.push(readNamespace(meta.name, meta.labels)); break;
-    case 'Node': acc.nodes.push(readNode(o.reader, meta.name, meta.labels, o.body)); break;
-    case 'EndpointSlice': acc.endpointSlices.push(readEndpointSlice(o.reader, meta.name, meta.namespace, meta.labels, o.body)); break;
-    case 'Secret': acc.secrets.push(readSecret(o.reader, meta.namespace === '' ? 'default' : meta.namespace, meta.name, o.body)); break;
-  }
-}
-
-/** Orders objects by kind, namespace and name, then content, so the input order never matters. */
-function sortObjects(objects: WireObject[]): WireObject[] {
-  const content = new Map<WireObject, string>();
-  const json = (o: WireObject): string => content.get(o) ?? content.set(o, canonicalJson(o.body)).get(o) ?? '';
-  const key = (o: WireObject): string => `${o.kind}\u0000${o.namespace}\u0000${o.name ?? ''}`;
-  return objects.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka !== kb) return ka < kb ? -1 : 1;
-    const ja = json(a);
-    const jb = json(b);
-    return ja < jb ? -1 : ja > jb ? 1 : 0;
-  });
+  const kinds = [...byKind.keys()];
+  if (kinds.some((k) => k.includes('\u0000'))) return [...reads].sort(compareObjects);
+  return kinds.sort().flatMap((k) => (byKind.get(k) ?? []).sort(compareObjects));
 }
 
 /** Keeps the first of several objects with the same identity, reporting the others. */
@@ -173,41 +73,89 @@ function uniqueBy<T>(items: readonly T[], id: (t: T) => string, kind: string, is
   });
 }
 
+type Item<K extends ClusterItem['kind']> = Extract<ClusterItem, { readonly kind: K }>;
+
+/**
+ * Sorts by id (stable: copies keep their parse order) and keeps the first of each id, reporting
+ * the others. The same as sorting, then uniqueBy; equal ids end up next to each other.
+ */
+function sortedUnique<T>(items: { readonly id: string; readonly value: T }[], kind: string, issues: Issues, ref: (id: string) => string): T[] {
+  items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const out: T[] = [];
+  let last: string | null = null;
+  for (const item of items) {
+    if (item.id === last) issues.errors.push({ object: ref(item.id), field: 'metadata.name', message: `duplicate ${kind} ${show(item.id)}; this copy is ignored` });
+    else out.push(item.value);
+    last = item.id;
+  }
+  return out;
+}
+
 const byObjectThenField = (a: ConfigError, b: ConfigError): number =>
   a.object < b.object ? -1 : a.object > b.object ? 1 : a.field < b.field ? -1 : a.field > b.field ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 
-export function parseInput(objects: readonly unknown[]): ParsedInput {
+/**
+ * With a cache (one per long-lived reader: the controller, a speaker), objects seen before are not
+ * read again: pass the same object only while it is unchanged (decoded files are frozen; the
+ * Kubernetes reflectors replace an object on every update). The result equals an uncached parse.
+ */
+export function parseInput(objects: readonly unknown[], cache: ParseCache = new ParseCache()): ParsedInput {
+  const list = Array.isArray(objects) ? objects : null;
+  const patched = list === null ? null : cache.patch(list);
+  if (patched !== null) return patched;
   const issues = newIssues();
-  const acc: Collected = { drafts: emptyDrafts(), services: [], namespaces: [], nodes: [], endpointSlices: [], secrets: [] };
-  const wire = sortObjects(flatten(Array.isArray(objects) ? objects : [objects], issues).map((b) => wireObject(b, issues)));
-  for (const o of wire) {
-    const what = classify(o);
-    if (what === 'ignore') continue;
-    const meta = readMeta(o, what === 'config');
-    if (meta === undefined) continue;
-    if (what === 'config') readConfigObject(o, meta, acc);
-    else readClusterObject(o, meta, acc);
+  const seen = { nested: false };
+  const records = flatten(list ?? [objects], issues, seen);
+  const reads = sortObjects(records.map((b) => cache.read(b)));
+  const services: Item<'Service'>[] = [];
+  const namespaceList: NamespaceInput[] = [];
+  const nodeList: NodeInput[] = [];
+  const sliceList: Item<'EndpointSlice'>[] = [];
+  const secrets = new Map<string, SecretInput>();
+  const configObjects: WireRecord[] = [];
+  for (const r of reads) {
+    if (r.what === 'config') {
+      configObjects.push(r.body);
+      continue;
+    }
+    if (r.issues.errors.length > 0) issues.errors.push(...r.issues.errors);
+    if (r.issues.warnings.length > 0) issues.warnings.push(...r.issues.warnings);
+    const item = r.item;
+    if (item === null) continue;
+    switch (item.kind) {
+      case 'Service': services.push(item); break;
+      case 'Namespace': namespaceList.push(item.value); break;
+      case 'Node': nodeList.push(item.value); break;
+      case 'EndpointSlice': sliceList.push(item); break;
+      // The last of a name wins, as in a Map built in parse order.
+      case 'Secret': secrets.set(item.id, item.value); break;
+    }
   }
-  const namespaces = uniqueBy(acc.namespaces, (n) => n.name, 'Namespace', issues, (n) => `Namespace/${n.name}`);
-  const nodes = uniqueBy(acc.nodes, (n) => n.name, 'Node', issues, (n) => `Node/${n.name}`);
-  const config = buildConfig(acc.drafts, namespaces, nodes);
-  const services = uniqueBy([...acc.services].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), (s) => s.key, 'Service', issues, (s) => `Service/${s.key}`);
-  const sliceId = (e: EndpointSliceInput): string => `${e.namespace}/${e.name}`;
-  const sortedSlices = [...acc.endpointSlices].sort((a, b) => (sliceId(a) < sliceId(b) ? -1 : sliceId(a) > sliceId(b) ? 1 : 0));
-  const slices = uniqueBy(sortedSlices, sliceId, 'EndpointSlice', issues, (e) => `EndpointSlice/${e.namespace}/${e.name}`);
-  const secrets = new Map(acc.secrets.map((x) => [secretId(x.namespace, x.name), x]));
-  for (const { reader, peer } of acc.drafts.bgpPeers) {
-    const resolved = resolvePeerPassword(peer, reader.object, secrets);
+  const namespaces = uniqueBy(namespaceList, (n) => n.name, 'Namespace', issues, (n) => `Namespace/${n.name}`);
+  const nodes = uniqueBy(nodeList, (n) => n.name, 'Node', issues, (n) => `Node/${n.name}`);
+  const configured = cache.config(configObjects, namespaces, nodes);
+  issues.errors.push(...configured.issues.errors);
+  issues.warnings.push(...configured.issues.warnings);
+  const before = issues.errors.length;
+  const sortedServices = sortedUnique(services, 'Service', issues, (id) => `Service/${id}`);
+  const slices = sortedUnique(sliceList, 'EndpointSlice', issues, (id) => `EndpointSlice/${id}`);
+  const duplicates = issues.errors.length > before;
+  for (const { object, peer } of configured.peers) {
+    const resolved = resolvePeerPassword(peer, object, secrets);
     if (!resolved.ok) issues.errors.push(resolved.error);
   }
-  return {
-    config,
-    services,
+  const result: ParsedInput = {
+    config: configured.config,
+    services: sortedServices,
     namespaces,
     nodes,
     endpointSlices: slices,
     secrets,
-    errors: [...issues.errors].sort(byObjectThenField),
-    warnings: [...issues.warnings].sort(byObjectThenField),
+    errors: issues.errors.sort(byObjectThenField),
+    warnings: issues.warnings.sort(byObjectThenField),
   };
+  // The next parse may patch this one only when its input was the objects themselves (no List,
+  // nothing that is not an object) and no two Services or slices shared an id.
+  cache.remember(list !== null && !seen.nested && !duplicates ? list : null, result);
+  return result;
 }

@@ -4,20 +4,24 @@
 
 import type { ParsedInput } from '../api/input.ts';
 import type { RenderError } from '../speaker/bgp/render-error.ts';
-import { renderAllNodes } from '../speaker/bgp/render.ts';
+import { renderAllNodes, type NodeRenderer } from '../speaker/bgp/render.ts';
 import { secretPasswords } from '../speaker/bgp/secret-passwords.ts';
 import type { Allocations } from './reconcile.ts';
 
 /** One distinct render failure and the nodes it hits (sorted). */
 export type DryRunProblem = { readonly error: RenderError; readonly nodes: readonly string[] };
 
-export function dryRunRender(parsed: ParsedInput, allocations: Allocations, options: { readonly ignoreExcludeLB?: boolean } = {}): DryRunProblem[] {
-  if (parsed.config.bgpPeers.length === 0) return [];
+/** With `renderers` (one map per controller, kept across rounds), only what changed is decided and rendered again. */
+export function dryRunRender(parsed: ParsedInput, allocations: Allocations, options: { readonly ignoreExcludeLB?: boolean } = {}, renderers?: Map<string, NodeRenderer>): DryRunProblem[] {
+  if (parsed.config.bgpPeers.length === 0) {
+    renderers?.clear();
+    return [];
+  }
   const ips = new Map([...allocations].map(([key, a]) => [key, a.ips]));
   const rendered = renderAllNodes(parsed.config, parsed.services, ips, parsed.nodes, parsed.endpointSlices, {
     secretPasswords: secretPasswords(parsed.config.bgpPeers, parsed.secrets),
     ...(options.ignoreExcludeLB === undefined ? {} : { ignoreExcludeLB: options.ignoreExcludeLB }),
-  });
+  }, renderers);
   const byError = new Map<string, { error: RenderError; nodes: string[] }>();
   for (const [node, result] of rendered) {
     if (result.ok) continue;

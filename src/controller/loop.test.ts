@@ -164,4 +164,25 @@ describe('dryRunRender', function () {
     const parsed = parseInput([{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }]);
     expect(dryRunRender(parsed, new Map())).to.deep.equal([]);
   });
+
+  it('answers the same with renderers kept across rounds, as inputs change', () => {
+    const pool = { apiVersion: 'barelb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'p', namespace: 'barelb-system' }, spec: { addresses: ['203.0.113.0/28'] } };
+    const nodeObj = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1' } } };
+    const peer = { apiVersion: 'barelb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: 'barelb-system' }, spec: { myASN: 64512, peerASN: 64500, peerAddress: '192.0.2.1', passwordSecret: { name: 'pw', namespace: 'barelb-system' } } };
+    const ad = { apiVersion: 'barelb.io/v1beta1', kind: 'BGPAdvertisement', metadata: { name: 'all', namespace: 'barelb-system' }, spec: {} };
+    const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/basic-auth', metadata: { name: 'pw', namespace: 'barelb-system' }, stringData: { password: 'secret' } };
+    const web = service('web', '2026-01-01T00:00:00Z');
+    const allocated: Allocations = new Map([['default/web' as never, { ips: ['203.0.113.1' as never], pool: 'p' }]]);
+    const renderers = new Map();
+    for (const [objects, allocations] of [
+      [[pool, nodeObj, peer, ad, web], new Map()],
+      [[pool, nodeObj, peer, ad, web], allocated],
+      [[pool, nodeObj, peer, ad, web, secret], allocated],
+      [[pool, nodeObj, peer, ad, secret], new Map()],
+    ] as const) {
+      const parsed = parseInput([...objects]);
+      expect(dryRunRender(parsed, allocations, {}, renderers)).to.deep.equal(dryRunRender(parsed, allocations));
+    }
+    expect([...renderers.keys()]).to.deep.equal(['n1']);
+  });
 });

@@ -2,19 +2,25 @@
 // store is validated, reconciled and, when something changed, persisted through the store.
 // An invalid snapshot changes nothing: the last valid configuration stays in force.
 
-import { parseInput, type ParsedInput } from '../api/input.ts';
+import { ParseCache, parseInput, type ParsedInput } from '../api/input.ts';
 import type { ConfigError, Pool, ServiceKey } from '../api/model.ts';
 import type { AllocationOptions, AllocationPlan } from '../ipam/plan.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ControllerMetrics } from '../metrics/controller-metrics.ts';
+import type { NodeRenderer } from '../speaker/bgp/render.ts';
 import { dryRunRender } from './dry-run.ts';
-import { pendingIndex, reconcile, type Allocations, type Reconciled } from './reconcile.ts';
+import { pendingIndex, type Allocations, type Reconciled } from './reconcile.ts';
+import { Reconciler } from './reconciler.ts';
 
 export type ControllerSnapshot = {
   readonly objects: readonly unknown[];
   /** Problems reading the source itself (unreadable file, YAML syntax). */
   readonly loadErrors: readonly ConfigError[];
-  /** What the store holds as allocated; null when it could not be read. */
+  /**
+   * What the store holds as allocated; null when it could not be read. The controller takes it
+   * from the first snapshot where it is not null and keeps its own record from then on, so a
+   * store may stop reading it after that.
+   */
   readonly held: Allocations | null;
   readonly heldError: string | null;
 };
@@ -50,6 +56,12 @@ const errorsKey = (errors: readonly ConfigError[]): string => JSON.stringify(err
 
 export class Controller {
   readonly #deps: ControllerDeps;
+  /** Objects unchanged since an earlier snapshot are not read again. */
+  readonly #parseCache = new ParseCache();
+  /** Plans from the previous round's allocation state while the pools stay the same. */
+  readonly #reconciler = new Reconciler();
+  /** The dry run's per-node state: nodes whose inputs did not change are not rendered again. */
+  readonly #renderers = new Map<string, NodeRenderer>();
   #allocations: Allocations | null = null;
   #pending = new Map<ServiceKey, string>();
   #lastErrors = '';
@@ -80,7 +92,7 @@ export class Controller {
       }
       this.#allocations = s.held;
     }
-    const parsed = parseInput(s.objects);
+    const parsed = parseInput(s.objects, this.#parseCache);
     const errors = [...s.loadErrors, ...parsed.errors];
     let pools = parsed.config.pools;
     if (errors.length > 0) {
@@ -99,7 +111,7 @@ export class Controller {
       metrics.configStale(false);
       metrics.configLoaded(true);
     }
-    const r = reconcile(pools, parsed.services, this.#allocations, this.#pending, this.#deps.options);
+    const r = this.#reconciler.reconcile(pools, parsed.services, this.#allocations, this.#pending, this.#deps.options);
     if (r.changed || r.events.length > 0 || this.#deps.store.alwaysPersist === true) await this.#persist(r);
     this.#allocations = r.allocations;
     this.#pending = pendingIndex(r.plan);
@@ -115,7 +127,7 @@ export class Controller {
 
   /** Renders every node's frr.conf as a dry run; each distinct failure is logged once. */
   #checkRender(parsed: ParsedInput, allocations: Allocations): void {
-    const problems = (this.#deps.dryRun ?? dryRunRender)(parsed, allocations, { ignoreExcludeLB: this.#deps.ignoreExcludeLB ?? false });
+    const problems = (this.#deps.dryRun ?? dryRunRender)(parsed, allocations, { ignoreExcludeLB: this.#deps.ignoreExcludeLB ?? false }, this.#renderers);
     this.#deps.metrics.renderFailures(problems.reduce((n, p) => n + p.nodes.length, 0));
     const key = JSON.stringify(problems);
     if (key === this.#lastRenderProblems) return;

@@ -39,7 +39,8 @@ function withHeldIPs(services: readonly ServiceInput[], previous: Allocations): 
   });
 }
 
-function eventFor(d: ServiceDecision, before: Allocation | undefined, previousReason: string | undefined): ServiceEvent | null {
+/** The event a decision gives against the Service's allocation before and its pending state last round ("reason:message"). */
+export function eventFor(d: ServiceDecision, before: Allocation | undefined, previousReason: string | undefined): ServiceEvent | null {
   switch (d.state) {
     case 'allocated':
       if (before !== undefined && sameIPs(before.ips, d.ips) && before.pool === d.pool) return null;
@@ -64,21 +65,32 @@ export function reconcile(
   pendingBefore: ReadonlyMap<ServiceKey, string>,
   options: AllocationOptions,
 ): Reconciled {
-  const plan = planAllocations(pools, withHeldIPs(services, previous), options);
+  return outcomeOf(planAllocations(pools, withHeldIPs(services, previous), options), previous, pendingBefore);
+}
+
+/**
+ * What a plan means against the previous round: the allocations to persist (an unchanged one is
+ * the previous object), whether any changed, and the events.
+ */
+export function outcomeOf(plan: AllocationPlan, previous: Allocations, pendingBefore: ReadonlyMap<ServiceKey, string>): Reconciled {
   const allocations = new Map<ServiceKey, Allocation>();
   const events: ServiceEvent[] = [];
+  let changed = false;
   for (const d of plan.services) {
-    if (d.state === 'allocated') allocations.set(d.key, { ips: d.ips, pool: d.pool });
-    const e = eventFor(d, previous.get(d.key), pendingBefore.get(d.key));
+    const before = previous.get(d.key);
+    if (d.state === 'allocated') {
+      const same = before !== undefined && before.pool === d.pool && sameIPs(before.ips, d.ips);
+      allocations.set(d.key, same ? before : { ips: d.ips, pool: d.pool });
+      changed ||= !same;
+    }
+    const e = eventFor(d, before, pendingBefore.get(d.key));
     if (e !== null) events.push(e);
   }
-  const known = new Set(plan.services.map((d) => d.key));
-  const gone = [...previous.keys()].filter((k) => !known.has(k));
-  for (const key of gone) events.push({ key, type: 'Normal', reason: 'IPReleased', code: null, message: 'Service deleted' });
-  const changed = allocations.size !== previous.size || [...allocations].some(([k, a]) => {
-    const b = previous.get(k);
-    return b === undefined || b.pool !== a.pool || !sameIPs(b.ips, a.ips);
-  });
+  if (previous.size > 0) {
+    const known = new Set(plan.services.map((d) => d.key));
+    for (const key of previous.keys()) if (!known.has(key)) events.push({ key, type: 'Normal', reason: 'IPReleased', code: null, message: 'Service deleted' });
+  }
+  changed ||= allocations.size !== previous.size;
   return { plan, allocations, changed, events };
 }
 

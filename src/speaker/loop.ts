@@ -2,7 +2,7 @@
 // view of the cluster and hands every new one to the protocol handlers (BGP, L2). An invalid
 // configuration never reaches a handler, so nothing announced is withdrawn because of it.
 
-import { parseInput, type ParsedInput } from '../api/input.ts';
+import { ParseCache, parseInput, type ParsedInput } from '../api/input.ts';
 import type { ConfigError } from '../api/model.ts';
 import type { Allocations } from '../controller/reconcile.ts';
 import type { Logger } from '../log/logger.ts';
@@ -41,6 +41,8 @@ export type SpeakerDeps = {
 
 export class Speaker {
   readonly #deps: SpeakerDeps;
+  /** Objects unchanged since an earlier snapshot are not read again. */
+  readonly #parseCache = new ParseCache();
   #input: ParsedInput | null = null;
   #allocations: Allocations = new Map();
   #lastErrors = '';
@@ -58,7 +60,7 @@ export class Speaker {
   }
 
   async #onSnapshot(s: SpeakerSnapshot): Promise<void> {
-    const parsed = parseInput(s.objects);
+    const parsed = parseInput(s.objects, this.#parseCache);
     const errors = [...s.loadErrors, ...parsed.errors];
     if (errors.length === 0) {
       if (this.#lastErrors !== '') this.#deps.logger.info({}, 'configuration is valid again');

@@ -45,4 +45,18 @@ describe('watchLocalDir', () => {
       await done;
     }
   });
+
+  it('hands on no state when readState says so (the caller holds the allocations)', async () => {
+    await writeState(dir, '{"version":1}\n');
+    const stop = new AbortController();
+    const seen: (object | null)[] = [];
+    const done = watchLocalDir(dir, { signal: stop.signal, onError: (e) => { throw e; }, readState: () => false, onSnapshot: (s) => void seen.push(s.state) });
+    try {
+      await until(() => seen.length === 1, 'the initial load');
+      expect(seen).to.deep.equal([null]);
+    } finally {
+      stop.abort();
+      await done;
+    }
+  });
 });

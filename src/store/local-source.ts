@@ -1,15 +1,16 @@
 // Local mode's source of truth: a directory of manifests plus the controller's state file,
-// watched with chokidar. Every change reloads the whole directory (cheap next to a cluster
-// round-trip) and hands the result on; bursts coalesce while a load runs, with no fixed delay.
+// watched with chokidar. Every change reloads the whole directory (files whose stat stamp did not
+// change are neither read nor decoded again) and hands the result on; bursts coalesce while a load
+// runs, with no fixed delay.
 
 import { join, sep } from 'node:path';
 import { watch } from 'chokidar';
 import { ManifestCache, loadManifests, type LoadedManifests } from './manifest-files.ts';
-import { readState, stateDirName, type LocalState } from './state-file.ts';
+import { StateCache, readState, stateDirName, type LocalState } from './state-file.ts';
 
 export type LocalSnapshot = {
   readonly manifests: LoadedManifests;
-  /** null when the state file could not be read (reported in `stateError`). */
+  /** null when the state file could not be read (reported in `stateError`) or was not read. */
   readonly state: LocalState | null;
   readonly stateError: string | null;
 };
@@ -24,13 +25,22 @@ export type WatchOptions = {
    * directory after each of its own writes would then only compete with the speakers for the CPU.
    */
   readonly watchState?: () => boolean;
+  /** Whether a load reads the state file (default: always); when not, the snapshot's state is null. */
+  readonly readState?: () => boolean;
 };
 
-/** With a cache (one per watcher), files whose text did not change are not decoded again. */
-export async function loadLocalSnapshot(dir: string, cache?: ManifestCache): Promise<LocalSnapshot> {
-  const manifests = await loadManifests([dir], cache);
+/** Per-watcher caches: decoded manifest files, and the decoded state file. */
+export type LoadCaches = { readonly manifests?: ManifestCache; readonly state?: StateCache };
+
+/**
+ * With caches (one set per watcher), files that did not change are not decoded again. With
+ * `withState` false the state file is not read (state and stateError null).
+ */
+export async function loadLocalSnapshot(dir: string, caches: LoadCaches = {}, withState = true): Promise<LocalSnapshot> {
+  const manifests = await loadManifests([dir], caches.manifests);
+  if (!withState) return { manifests, state: null, stateError: null };
   try {
-    return { manifests, state: await readState(dir), stateError: null };
+    return { manifests, state: await readState(dir, caches.state), stateError: null };
   } catch (e) {
     return { manifests, state: null, stateError: e instanceof Error ? e.message : String(e) };
   }
@@ -44,7 +54,8 @@ export async function loadLocalSnapshot(dir: string, cache?: ManifestCache): Pro
 export async function watchLocalDir(dir: string, opts: WatchOptions): Promise<void> {
   let running = false;
   let dirty = false;
-  const cache = new ManifestCache();
+  const caches: LoadCaches = { manifests: new ManifestCache(), state: new StateCache() };
+  const readStateNow = opts.readState ?? ((): boolean => true);
   const cycle = async (): Promise<void> => {
     if (running) {
       dirty = true;
@@ -54,7 +65,7 @@ export async function watchLocalDir(dir: string, opts: WatchOptions): Promise<vo
     try {
       do {
         dirty = false;
-        await opts.onSnapshot(await loadLocalSnapshot(dir, cache));
+        await opts.onSnapshot(await loadLocalSnapshot(dir, caches, readStateNow()));
       } while (dirty && !opts.signal.aborted);
     } catch (e) {
       opts.onError(e);

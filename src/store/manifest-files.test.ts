@@ -1,7 +1,7 @@
 // The decoded-file cache that lets a watcher reload a whole directory while parsing only what changed.
 
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManifestCache, loadManifests } from './manifest-files.ts';
@@ -55,5 +55,16 @@ describe('ManifestCache', () => {
     const again = await loadManifests([dir], cache);
     expect(again.objects[0]).to.deep.equal(first.objects[0]);
     expect(again.objects[0]).to.not.equal(first.objects[0]);
+  });
+
+  it('reads a file again after a rewrite that keeps its size and modification time', async () => {
+    const file = join(dir, 'a.yaml');
+    writeFileSync(file, pool('a'));
+    const cache = new ManifestCache();
+    await loadManifests([dir], cache);
+    const { atime, mtime } = statSync(file);
+    writeFileSync(file, pool('b'));
+    utimesSync(file, atime, mtime);
+    expect((await loadManifests([dir], cache)).objects[0]).to.have.nested.property('metadata.name', 'b');
   });
 });

@@ -5,6 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ConfigError } from '../api/model.ts';
+import { stampFileSync, stillValid, wallClockNs, type Stamped } from './file-stamp.ts';
 
 export type LoadedManifests = {
   readonly objects: readonly unknown[];
@@ -16,20 +17,33 @@ const manifestFile = /\.(ya?ml|json)$/i;
 
 type Decoded = { readonly objects: readonly unknown[]; readonly errors: readonly ConfigError[] };
 
+type Entry = { readonly text: string; readonly decoded: Decoded; readonly stamped: Stamped };
+
 /**
  * Decoded files by path, reused while a file's text is unchanged: a watcher that reloads a whole
  * directory on every change then parses only the files that changed (YAML decoding is most of a
- * reload: about 0.35 ms per document). Cached objects are frozen, since every load shares them.
+ * reload: about 0.35 ms per document). A file whose stat stamp is unchanged and settled is not
+ * even read. Cached objects are frozen, since every load shares them.
  */
 export class ManifestCache {
-  readonly #byFile = new Map<string, { readonly text: string; readonly decoded: Decoded }>();
+  readonly #byFile = new Map<string, Entry>();
 
-  decode(file: string, text: string): Decoded {
+  /** The decoded file when its stamp is unchanged and was settled: no read needed. */
+  reuse(file: string, now: Stamped): Decoded | undefined {
     const hit = this.#byFile.get(file);
-    if (hit !== undefined && hit.text === text) return hit.decoded;
+    return hit !== undefined && stillValid(hit.stamped, now) ? hit.decoded : undefined;
+  }
+
+  /** Decodes `text`, read after the file was stamped `stamped`, unless it is the cached text. */
+  decode(file: string, text: string, stamped: Stamped): Decoded {
+    const hit = this.#byFile.get(file);
+    if (hit !== undefined && hit.text === text) {
+      this.#byFile.set(file, { text, decoded: hit.decoded, stamped });
+      return hit.decoded;
+    }
     const { objects, errors } = decodeManifestText(text, file);
     const decoded: Decoded = { objects: objects.map(deepFreeze), errors };
-    this.#byFile.set(file, { text, decoded });
+    this.#byFile.set(file, { text, decoded, stamped });
     return decoded;
   }
 
@@ -82,7 +96,47 @@ export function decodeManifestText(text: string, file: string): { objects: unkno
   return { objects, errors };
 }
 
-/** Reads every manifest under `paths`; with a cache, files whose text is unchanged are not decoded again. */
+/** Runs `task` over `items` with at most `limit` at once; results in the order of `items`. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+async function loadUncached(files: readonly string[]): Promise<Decoded[]> {
+  const out: Decoded[] = [];
+  for (const file of files) out.push(decodeManifestText(await readFile(file, 'utf8'), file));
+  return out;
+}
+
+/** Files stat'ed in one go before yielding to the event loop (about 3 µs each). */
+const STAT_BATCH = 512;
+
+/** Files through the cache: stat'ed first, and read only when their stamp is new or not yet settled. */
+async function loadCached(files: readonly string[], cache: ManifestCache): Promise<Decoded[]> {
+  const out: Decoded[] = [];
+  for (let start = 0; start < files.length; start += STAT_BATCH) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    const batch = files.slice(start, start + STAT_BATCH);
+    const nowNs = wallClockNs();
+    const stamps = batch.map((file) => stampFileSync(file, nowNs));
+    const decoded = batch.map((file, i) => cache.reuse(file, stamps[i] as Stamped));
+    const missing = decoded.flatMap((d, i) => (d === undefined ? [i] : []));
+    const read = await mapBounded(missing, 16, async (i) => cache.decode(batch[i] ?? '', await readFile(batch[i] ?? '', 'utf8'), stamps[i] as Stamped));
+    for (const [k, i] of missing.entries()) decoded[i] = read[k];
+    for (const d of decoded) if (d !== undefined) out.push(d);
+  }
+  return out;
+}
+
+/** Reads every manifest under `paths`; with a cache, files whose text is unchanged are not decoded (or read) again. */
 export async function loadManifests(paths: readonly string[], cache?: ManifestCache): Promise<LoadedManifests> {
   const objects: unknown[] = [];
   const errors: ConfigError[] = [];
@@ -95,13 +149,11 @@ export async function loadManifests(paths: readonly string[], cache?: ManifestCa
       errors.push({ object: path, field: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
       continue;
     }
-    for (const file of found) {
-      files.push(file);
-      const text = await readFile(file, 'utf8');
-      const decoded = cache === undefined ? decodeManifestText(text, file) : cache.decode(file, text);
-      objects.push(...decoded.objects);
-      errors.push(...decoded.errors);
+    for (const d of cache === undefined ? await loadUncached(found) : await loadCached(found, cache)) {
+      for (const o of d.objects) objects.push(o);
+      for (const e of d.errors) errors.push(e);
     }
+    files.push(...found);
   }
   cache?.keepOnly(files);
   return { objects, errors, files };

@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../core/result.ts';
 import { cidrContains } from '../../net/cidr.ts';
 import { compareIP, type IP } from '../../net/ip.ts';
 import { adMatchesService, adsForNode, buildAdvertisements, localPrefConflict, type Advertisement } from './advertisements.ts';
-import { hasServingEndpoint, slicesByService, slicesOf, type SlicesByService } from './endpoints.ts';
+import { SliceIndex, hasServingEndpoint, sliceOwner, slicesByService, slicesOf, type SlicesByService } from './endpoints.ts';
 
 export type { Advertisement } from './advertisements.ts';
 
@@ -101,11 +101,100 @@ function announceService(snap: BGPSnapshot, slices: SlicesByService, node: NodeI
   );
 }
 
+type Remembered = { readonly ips: readonly IP[] | undefined; readonly slices: readonly EndpointSliceInput[]; readonly out: readonly IPAnnouncement[] };
+
+const sameItems = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** Keys whose value is not the same object in both maps (walked in step while their orders agree). */
+function changedKeys<K, V>(before: ReadonlyMap<K, V>, after: ReadonlyMap<K, V>): Set<K> {
+  const changed = new Set<K>();
+  const a = before[Symbol.iterator]();
+  const b = after[Symbol.iterator]();
+  let x = a.next();
+  let y = b.next();
+  while (!x.done && !y.done) {
+    if (x.value[0] === y.value[0]) {
+      if (x.value[1] !== y.value[1]) changed.add(y.value[0]);
+      x = a.next();
+      y = b.next();
+    } else if (!after.has(x.value[0])) {
+      changed.add(x.value[0]);
+      x = a.next();
+    } else if (!before.has(y.value[0])) {
+      changed.add(y.value[0]);
+      y = b.next();
+    } else {
+      // Another order: compare key by key.
+      for (const [k, v] of after) if (before.get(k) !== v) changed.add(k);
+      for (const k of before.keys()) if (!after.has(k)) changed.add(k);
+      return changed;
+    }
+  }
+  for (; !x.done; x = a.next()) changed.add(x.value[0]);
+  for (; !y.done; y = b.next()) changed.add(y.value[0]);
+  return changed;
+}
+
+/**
+ * One node's decisions per Service, for a caller that decides again and again (a speaker, the
+ * controller's dry run): a Service whose object, addresses and EndpointSlices are the same as last
+ * time gets the same IPAnnouncements, without deciding again, while the pools, advertisements,
+ * peers, the node and the options are the same objects. Pass objects that never change (parseInput's).
+ */
+export class AnnounceCache {
+  #context: readonly unknown[] = [];
+  #byService = new WeakMap<ServiceInput, Remembered>();
+  readonly #slices = new SliceIndex();
+  /** The last call's Services (sorted), their announcements and the addresses they were decided with. */
+  #last: { readonly services: readonly ServiceInput[]; readonly out: readonly (readonly IPAnnouncement[])[]; readonly allocations: BGPSnapshot['allocations'] } | null = null;
+
+  decide(snap: BGPSnapshot, node: NodeInput, sessions: readonly BGPPeer[], services: readonly ServiceInput[], context: readonly unknown[]): IPAnnouncement[] {
+    if (!sameItems(context, this.#context)) {
+      this.#context = context;
+      this.#byService = new WeakMap();
+      this.#last = null;
+    }
+    const memo = this.#byService;
+    const { index, changed: changedSlices } = this.#slices.update(snap.endpointSlices);
+    const decideFor = (svc: ServiceInput): readonly IPAnnouncement[] => {
+      const ips = snap.allocations.get(svc.key);
+      const own = slicesOf(index, svc);
+      const hit = memo.get(svc);
+      if (hit !== undefined && sameItems(hit.ips, ips) && sameItems(hit.slices, own)) return hit.out;
+      const out = announceService(snap, index, node, sessions, svc);
+      memo.set(svc, { ips, slices: own, out });
+      return out;
+    };
+    const last = this.#last;
+    const out: (readonly IPAnnouncement[])[] = new Array(services.length);
+    if (last === null) {
+      for (const [i, svc] of services.entries()) out[i] = decideFor(svc);
+    } else {
+      // Services at the same place as last time, with the same addresses and slices, are not looked at again.
+      const changedIPs = changedKeys(last.allocations, snap.allocations);
+      let j = 0;
+      for (const [i, svc] of services.entries()) {
+        while (j < last.services.length && (last.services[j] as ServiceInput).key < svc.key) j += 1;
+        const same = last.services[j] === svc && !changedIPs.has(svc.key) && (changedSlices.size === 0 || !changedSlices.has(sliceOwner(svc)));
+        out[i] = same ? (last.out[j] ?? []) : decideFor(svc);
+      }
+    }
+    this.#last = { services, out, allocations: snap.allocations };
+    return out.flat();
+  }
+}
+
 /** What `nodeName` does over BGP in this snapshot. Independent of the order of every list. */
-export function announceForNode(snap: BGPSnapshot, nodeName: string): NodeAnnouncement {
-  const node = nodeOrDefault(snap.nodes, nodeName);
+export function announceForNode(snap: BGPSnapshot, nodeName: string, cache?: AnnounceCache): NodeAnnouncement {
+  const known = snap.nodes.find((n) => n.name === nodeName);
+  const node = known ?? nodeOrDefault([], nodeName);
   const sessions = sessionsOnNode(snap.config.bgpPeers, node);
   const services = [...snap.services].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const slices = slicesByService(snap.endpointSlices);
-  return { node: nodeName, sessions, ips: services.flatMap((svc) => announceService(snap, slices, node, sessions, svc)) };
+  if (cache === undefined) {
+    const slices = slicesByService(snap.endpointSlices);
+    return { node: nodeName, sessions, ips: services.flatMap((svc) => announceService(snap, slices, node, sessions, svc)) };
+  }
+  const context = [snap.config.pools, snap.config.bgpAdvertisements, snap.config.bgpPeers, known ?? nodeName, snap.options.ignoreExcludeLB];
+  return { node: nodeName, sessions, ips: cache.decide(snap, node, sessions, services, context) };
 }

@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../core/result.ts';
 import type { Cidr } from '../../net/cidr.ts';
 import { compareIP, type Family, type IP } from '../../net/ip.ts';
 import { comparePrefix, peerFamilies } from './advertisements.ts';
-import type { NodeAnnouncement } from './announce.ts';
+import type { Advertisement, NodeAnnouncement } from './announce.ts';
 import { sortCommunities } from './communities.ts';
 import { extraConfigLines, type ExtraConfig } from './extra-config.ts';
 import type { FrrLogLevel } from './log-level.ts';
@@ -90,16 +90,24 @@ function isEBGP(peer: BGPPeer): boolean {
   return r.kind === 'external' || (r.kind === 'number' && r.asn !== peer.myASN);
 }
 
+/** Whether an advertisement of a node goes to this neighbor (by peer name, in an activated family). */
+export const goesTo = (ad: Advertisement, peer: string, families: readonly Family[]): boolean => ad.peers.includes(peer) && families.includes(ad.prefix.family);
+
+/** Adds one advertisement of a prefix to what the prefix had: communities united, the highest LOCAL_PREF wins (in any order). */
+export function mergeAdvertisement(seen: FrrAdvertisement | undefined, ad: Advertisement): FrrAdvertisement {
+  const localPref = seen === undefined ? ad.localPref : seen.localPref === null ? ad.localPref : ad.localPref === null ? seen.localPref : Math.max(seen.localPref, ad.localPref);
+  // One community or none is sorted already (most prefixes, most configurations).
+  const communities = seen === undefined && ad.communities.length <= 1 ? ad.communities : sortCommunities([...(seen?.communities ?? []), ...ad.communities]);
+  return { prefix: ad.prefix, localPref, communities };
+}
+
 /** Merges the advertisements of `node` that go to `peer`: communities united, the highest LOCAL_PREF wins. */
 function advertisementsFor(node: NodeAnnouncement, peer: string, families: readonly Family[]): FrrAdvertisement[] {
-  const merged = new Map<string, { prefix: Cidr; localPref: number | null; communities: Community[] }>();
+  const merged = new Map<string, FrrAdvertisement>();
   for (const entry of node.ips) {
     if (!entry.announced) continue;
     for (const ad of entry.advertisements) {
-      if (!ad.peers.includes(peer) || !families.includes(ad.prefix.family)) continue;
-      const seen = merged.get(ad.prefix.text);
-      const localPref = seen === undefined ? ad.localPref : seen.localPref === null ? ad.localPref : ad.localPref === null ? seen.localPref : Math.max(seen.localPref, ad.localPref);
-      merged.set(ad.prefix.text, { prefix: ad.prefix, localPref, communities: sortCommunities([...(seen?.communities ?? []), ...ad.communities]) });
+      if (goesTo(ad, peer, families)) merged.set(ad.prefix.text, mergeAdvertisement(merged.get(ad.prefix.text), ad));
     }
   }
   return [...merged.values()].sort((a, b) => comparePrefix(a.prefix, b.prefix));

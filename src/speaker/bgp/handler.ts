@@ -5,9 +5,9 @@ import type { ServiceKey } from '../../api/model.ts';
 import type { IP } from '../../net/ip.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { ProtocolHandler, SpeakerView } from '../loop.ts';
-import { announceForNode, type BGPSnapshot, type IPAnnouncement, type NodeAnnouncement } from './announce.ts';
+import type { BGPSnapshot, IPAnnouncement, NodeAnnouncement } from './announce.ts';
 import type { FrrLogLevel } from './log-level.ts';
-import { renderFrrConfig } from './render.ts';
+import { NodeRenderer } from './render.ts';
 import { secretPasswords } from './secret-passwords.ts';
 
 /** Where rendered configurations go: the apply queue (coalesces, applies, repairs). */
@@ -33,6 +33,8 @@ const announcedOnly = (ips: readonly IPAnnouncement[]) =>
 export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly lastRendered: () => string | null } {
   let last: string | null = null;
   let lastError = '';
+  // Services unchanged since the last view are not decided again, nor an unchanged node rendered.
+  const renderer = new NodeRenderer();
   return {
     name: 'bgp',
     lastRendered: () => last,
@@ -45,8 +47,8 @@ export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly l
         endpointSlices: view.input.endpointSlices,
         options: { ignoreExcludeLB: o.ignoreExcludeLB },
       };
-      const node = announceForNode(snap, view.node);
-      const rendered = renderFrrConfig({
+      const node = renderer.announce(snap, view.node);
+      const rendered = renderer.render({
         config: view.input.config,
         node,
         hostname: o.hostname,

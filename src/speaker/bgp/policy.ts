@@ -24,13 +24,23 @@ export type RouterPolicy = {
   readonly policies: readonly Policy[];
 };
 
+/** Tags by signature: every prefix of a policy hashes the same signature. */
+const tags = new Map<string, number>();
+
 /** FRR route tags are 1..4294967295; the first 32 bits of SHA-256 of the signature, shifted into range. */
 export function policyTag(signature: string): number {
+  const known = tags.get(signature);
+  if (known !== undefined) return known;
   const h = createHash('sha256').update(signature).digest().readUInt32BE(0);
-  return (h % 0xffff_ffff) + 1;
+  const tag = (h % 0xffff_ffff) + 1;
+  // Distinct policies depend on the configuration, not on the Services: a few, normally.
+  if (tags.size >= 4096) tags.clear();
+  tags.set(signature, tag);
+  return tag;
 }
 
-const signatureOf = (members: readonly PolicyMember[]): string =>
+/** What identifies a policy: its members, in the router's neighbor order. */
+export const signatureOf = (members: readonly PolicyMember[]): string =>
   JSON.stringify(members.map((m) => [m.neighborId, m.localPref, m.communities.map((c) => `${c.kind}:${communityValue(c)}`)]));
 
 /** Members come out in neighbor order (the router's), so equal sets give equal signatures. */

@@ -139,6 +139,12 @@ function bfdProfileView(p: BFDProfile, t: TokenCheck): BfdProfileView {
 
 /** Computes every printed line's content; the first invariant failure is returned, never thrown. */
 export function buildView(model: FrrModel): Result<FrrView, RenderError> {
+  const parts = buildViewParts(model);
+  return parts.ok ? ok(parts.value.view) : parts;
+}
+
+/** The view, and each router's outbound policy it was computed from (for a renderer that patches it). */
+export function buildViewParts(model: FrrModel): Result<{ readonly view: FrrView; readonly policies: readonly RouterPolicy[] }, RenderError> {
   const t = tokenCheck();
   const policies: RouterPolicy[] = [];
   for (const router of model.routers) {
@@ -168,5 +174,5 @@ export function buildView(model: FrrModel): Result<FrrView, RenderError> {
     extraLines: model.extraConfig,
   };
   const problem = t.problem();
-  return problem === null ? ok(view) : err(problem);
+  return problem === null ? ok({ view, policies }) : err(problem);
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { err, ok } from '../../../core/result.ts';
 import type { Result } from '../../../core/result.ts';
 import { batchLines } from './batch.ts';
+import { ConfigReader } from './config-reader.ts';
 import type { FrrConfig } from './frr-config.ts';
 import type { FrrPort, PortFailure, PortResult } from './frr-port.ts';
 import { noopRecorder } from './hooks.ts';
@@ -68,6 +69,8 @@ export class Applier {
   /** What FRR runs, normalised; undefined when unknown (start, failure, FRR restart). */
   #running: FrrConfig | undefined;
   #fileHash: string | undefined;
+  /** Reads each desired text from the previous one when only a few lines changed. */
+  readonly #desired = new ConfigReader();
 
   constructor(deps: ApplierDeps) {
     this.#d = deps;
@@ -83,7 +86,7 @@ export class Applier {
   async apply(desiredText: string): Promise<ApplyOutcome> {
     const start = this.#d.clock.now();
     const hash = hashText(desiredText);
-    const desired = readConfig(desiredText);
+    const desired = this.#desired.read(desiredText);
     const running = await this.#baseline();
     if (!running.ok) return this.#fail(running.error, hash);
     const plan = planApply(running.value, desired);
@@ -100,7 +103,7 @@ export class Applier {
   /** Reads the running config back; on drift, re-plans from it and applies the repair once. */
   async verify(desiredText: string): Promise<Result<VerifyReport, ApplyFailure>> {
     const hash = hashText(desiredText);
-    const desired = readConfig(desiredText);
+    const desired = this.#desired.read(desiredText);
     const before = await this.#readRunning();
     if (!before.ok) return this.#fail(before.error, hash);
     const plan = planApply(before.value, desired);

@@ -52,16 +52,64 @@ interface Builder {
   readonly contexts: Map<string, { path: readonly string[]; lines: string[]; seen: Set<string> }>;
 }
 
+/** A raw line as the parser reads it: trimmed, whitespace collapsed; null for blank lines, comments and noise. */
+export function cleanLine(raw: string): string | null {
+  const trimmed = raw.trim();
+  const line = trimmed.includes('  ') || trimmed.includes('\t') ? trimmed.replace(/\s+/g, ' ') : trimmed;
+  if (line === '' || line.startsWith('!') || line.startsWith('#') || NOISE.some((re) => re.test(line))) return null;
+  return line;
+}
+
+/** Whether a raw line starts with whitespace (or another control character). */
+export const isIndented = (raw: string): boolean => raw !== '' && raw.charCodeAt(0) <= 32;
+
+/** What a (clean) line does, given the open contexts: only `body` adds to the open context. */
+export type LineAction = 'end' | 'exit-address-family' | 'exit' | 'open' | 'open-sub' | 'global' | 'body';
+
+export function lineAction(stack: readonly string[], line: string, indented: boolean): LineAction {
+  if (line === 'end') return 'end';
+  if (line === 'exit-address-family') return 'exit-address-family';
+  if (line === 'exit' || line === 'exit-vrf') return 'exit';
+  if (TOP_CONTEXTS.some((re) => re.test(line))) return 'open';
+  const top = stack[0];
+  if (top !== undefined && SUB_CONTEXTS.some((s) => s.parent.test(top) && s.child.test(line))) return 'open-sub';
+  if (top === undefined || (!indented && TOP_SINGLES.some((re) => re.test(line)))) return 'global';
+  return 'body';
+}
+
 /** Parses config text; total: every line lands somewhere, unknown lines are kept verbatim. */
 export function parseFrrConfig(text: string): FrrConfig {
+  return parseLines(text.split(/\r?\n/), null);
+}
+
+/** How each raw line was read (index = line number - 1): for a reader that re-reads only what changed. */
+export type ParseTrace = {
+  /** cleanLine of each line. */
+  readonly cleaned: (string | null)[];
+  /** null for skipped lines. */
+  readonly actions: (LineAction | null)[];
+  /** The open contexts after each line; the same array for the body lines of one block. */
+  readonly stacks: (readonly string[])[];
+};
+
+/** parseFrrConfig of the lines of a text, recording how each line was read. */
+export function traceFrrConfig(lines: readonly string[]): { readonly config: FrrConfig; readonly trace: ParseTrace } {
+  const trace: ParseTrace = { cleaned: [], actions: [], stacks: [] };
+  return { config: parseLines(lines, trace), trace };
+}
+
+function parseLines(lines: readonly string[], trace: ParseTrace | null): FrrConfig {
   const b: Builder = { globals: [], seenGlobals: new Set(), contexts: new Map() };
   let stack: readonly string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const trimmed = raw.trim();
-    const line = trimmed.includes('  ') || trimmed.includes('\t') ? trimmed.replace(/\s+/g, ' ') : trimmed;
-    if (line === '' || line.startsWith('!') || line.startsWith('#') || NOISE.some((re) => re.test(line))) continue;
-    const indented = raw !== '' && raw.charCodeAt(0) <= 32;
-    stack = step(b, stack, line, indented);
+  for (const raw of lines) {
+    const line = cleanLine(raw);
+    const action = line === null ? null : lineAction(stack, line, isIndented(raw));
+    if (line !== null && action !== null) stack = step(b, stack, line, action);
+    if (trace !== null) {
+      trace.cleaned.push(line);
+      trace.actions.push(action);
+      trace.stacks.push(stack);
+    }
   }
   return {
     globals: b.globals,
@@ -70,19 +118,20 @@ export function parseFrrConfig(text: string): FrrConfig {
 }
 
 /** Consumes one line; returns the context stack after it. */
-function step(b: Builder, stack: readonly string[], line: string, indented: boolean): readonly string[] {
-  if (line === 'end') return [];
-  if (line === 'exit-address-family') return isAddressFamily(stack) ? stack.slice(0, -1) : stack;
-  if (line === 'exit' || line === 'exit-vrf') return stack.slice(0, -1);
-  if (TOP_CONTEXTS.some((re) => re.test(line))) return open(b, [line]);
-  const top = stack[0];
-  if (top !== undefined && SUB_CONTEXTS.some((s) => s.parent.test(top) && s.child.test(line))) return open(b, [top, line]);
-  if (top === undefined || (!indented && TOP_SINGLES.some((re) => re.test(line)))) {
-    addGlobal(b, line);
-    return [];
+function step(b: Builder, stack: readonly string[], line: string, action: LineAction): readonly string[] {
+  switch (action) {
+    case 'end': return [];
+    case 'exit-address-family': return isAddressFamily(stack) ? stack.slice(0, -1) : stack;
+    case 'exit': return stack.slice(0, -1);
+    case 'open': return open(b, [line]);
+    case 'open-sub': return open(b, [stack[0] ?? '', line]);
+    case 'global':
+      addGlobal(b, line);
+      return [];
+    case 'body':
+      addLine(b, stack, line);
+      return stack;
   }
-  addLine(b, stack, line);
-  return stack;
 }
 
 function isAddressFamily(stack: readonly string[]): boolean {

@@ -20,16 +20,40 @@ export interface LineDiff {
   readonly changes: readonly Change[];
 }
 
+/**
+ * Lines only in the new list (in its order) and lines only in the old one (in theirs). A big
+ * context that changed in a few lines (a Service's `network` line among thousands) is compared
+ * around the changed stretch only: lines before and after it are in both lists.
+ */
+function addedAndRemoved(oldLines: readonly string[], newLines: readonly string[], options: LineDiffOptions): { added: string[]; removed: string[] } {
+  const shorter = Math.min(oldLines.length, newLines.length);
+  let start = 0;
+  while (start < shorter && oldLines[start] === newLines[start]) start += 1;
+  let tail = 0;
+  while (tail < shorter - start && oldLines[oldLines.length - 1 - tail] === newLines[newLines.length - 1 - tail]) tail += 1;
+  const oldChanged = oldLines.slice(start, oldLines.length - tail);
+  const newChanged = newLines.slice(start, newLines.length - tail);
+  if (oldChanged.length + newChanged.length <= 32) {
+    return {
+      added: newChanged.filter((l) => !oldLines.includes(l)),
+      removed: oldChanged.filter((l) => !newLines.includes(l) && options.keepRemoved?.(l) !== true),
+    };
+  }
+  const oldSet = new Set(oldLines);
+  const newSet = new Set(newLines);
+  return {
+    added: newLines.filter((l) => !oldSet.has(l)),
+    removed: oldLines.filter((l) => !newSet.has(l) && options.keepRemoved?.(l) !== true),
+  };
+}
+
 export function diffLines(
   path: readonly string[],
   oldLines: readonly string[],
   newLines: readonly string[],
   options: LineDiffOptions,
 ): LineDiff {
-  const oldSet = new Set(oldLines);
-  const newSet = new Set(newLines);
-  const added = newLines.filter((l) => !oldSet.has(l));
-  const removed = oldLines.filter((l) => !newSet.has(l) && options.keepRemoved?.(l) !== true);
+  const { added, removed } = addedAndRemoved(oldLines, newLines, options);
   const addedBySlot = new Map(added.map((l) => [describeLine(options.kind, l).slot, l]));
   const replaced = new Map<string, string>();
   const changes: Change[] = [];

@@ -47,12 +47,26 @@ export function normaliseConfig(config: FrrConfig): FrrConfig {
 }
 
 function normaliseLines(ctx: FrrContext): string[] {
-  const [top, sub] = ctx.path;
-  if (top?.startsWith('router bgp ') === true && sub === undefined) return normaliseRouterLines(ctx.lines);
-  if (sub?.startsWith('address-family ') === true) return ctx.lines.map(normaliseNetwork);
-  if (top === 'bfd' && sub !== undefined) return ctx.lines.flatMap(normaliseBfdLine);
-  if (top?.startsWith('route-map ') === true) return ctx.lines.map(normaliseRouteMapLine);
-  return [...ctx.lines];
+  const perLine = lineNormaliser(ctx.path);
+  if (perLine !== null) return ctx.lines.map(perLine);
+  return ctx.path[0]?.startsWith('router bgp ') === true ? normaliseRouterLines(ctx.lines) : ctx.lines.flatMap(normaliseBfdLine);
+}
+
+const same = (line: string): string => line;
+
+/**
+ * How the body lines of a context are rewritten when that is line by line (then a context's
+ * normalised lines are its lines, each rewritten, without duplicates); null where it is not
+ * (a router's own lines, BFD profiles) or the context is dropped (`line vty`).
+ */
+export function lineNormaliser(path: readonly string[]): ((line: string) => string) | null {
+  const [top, sub] = path;
+  if (top === 'line vty') return null;
+  if (top?.startsWith('router bgp ') === true && sub === undefined) return null;
+  if (sub?.startsWith('address-family ') === true) return normaliseNetwork;
+  if (top === 'bfd' && sub !== undefined) return null;
+  if (top?.startsWith('route-map ') === true) return normaliseRouteMapLine;
+  return same;
 }
 
 function normaliseRouterLines(lines: readonly string[]): string[] {
@@ -106,6 +120,18 @@ const IPV4_PREFIX = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** Canonical prefix text; IPv4 without host bits (the common case, thousands a config) stays as is. */
 function canonicalPrefix(text: string): string {
+  const known = canonicalPrefixes.get(text);
+  if (known !== undefined) return known;
+  const canonical = canonicalPrefixUncached(text);
+  // Every read of a config meets the same prefixes again; bounded like net/ip.ts's memo.
+  if (canonicalPrefixes.size >= 1 << 17) canonicalPrefixes.clear();
+  canonicalPrefixes.set(text, canonical);
+  return canonical;
+}
+
+const canonicalPrefixes = new Map<string, string>();
+
+function canonicalPrefixUncached(text: string): string {
   const m = IPV4_PREFIX.exec(text);
   if (m !== null && !m.slice(1, 5).some((o) => (o.length > 1 && o.startsWith('0')) || Number(o) > 255)) {
     const len = Number(m[5]);

@@ -1,0 +1,161 @@
+// One decoded object on its own: which kind it is, and, for the kinds whose reading does not
+// depend on any other object (Services, Namespaces, Nodes, EndpointSlices, Secrets), what it
+// reads as and the problems found. barelb's own kinds are only classified here: their drafts take
+// part in rules that span objects, so input.ts reads them again with the whole configuration.
+
+import { readBFDProfile } from './bfd-profile.ts';
+import { readBGPAdvertisement } from './bgp-advertisement.ts';
+import { readPeer } from './bgp-peer.ts';
+import { readCommunityObject } from './community.ts';
+import type { ConfigDrafts } from './config.ts';
+import { readEndpointSlice } from './endpoint-slice.ts';
+import { readL2Advertisement } from './l2-advertisement.ts';
+import { readMeta, wireObject, type ObjectMeta, type WireObject } from './meta.ts';
+import type { EndpointSliceInput, NamespaceInput, NodeInput, SecretInput, ServiceInput } from './model.ts';
+import { readNamespace } from './namespace.ts';
+import { readNode } from './node.ts';
+import { readPool } from './pool.ts';
+import { readSecret, secretId } from './secret.ts';
+import { readService } from './service.ts';
+import { canonicalJson, fail, newIssues, readRecord, show, warn, type Issues, type WireRecord } from './wire.ts';
+
+/** barelb's own kinds, served under both API groups, and the versions each accepts. */
+const configKinds: ReadonlyMap<string, readonly string[]> = new Map([
+  ['IPAddressPool', ['v1beta1']],
+  ['L2Advertisement', ['v1beta1']],
+  ['BGPAdvertisement', ['v1beta1']],
+  ['BGPPeer', ['v1beta1', 'v1beta2']],
+  ['BFDProfile', ['v1beta1']],
+  ['Community', ['v1beta1']],
+]);
+
+export const apiGroups = ['barelb.io', 'metallb.io'] as const;
+
+/** Kubernetes kinds barelb reads, by kind: their group ("" = core) and version. */
+const clusterKinds: ReadonlyMap<string, { readonly group: string; readonly version: string }> = new Map([
+  ['Service', { group: '', version: 'v1' }],
+  ['Namespace', { group: '', version: 'v1' }],
+  ['Node', { group: '', version: 'v1' }],
+  ['EndpointSlice', { group: 'discovery.k8s.io', version: 'v1' }],
+  ['Secret', { group: '', version: 'v1' }],
+]);
+
+const splitApiVersion = (v: string): { group: string; version: string } => {
+  const slash = v.indexOf('/');
+  return slash < 0 ? { group: '', version: v } : { group: v.slice(0, slash), version: v.slice(slash + 1) };
+};
+
+/** What to do with an object: read it as one of our kinds, or ignore it (after reporting). */
+function classify(o: WireObject): 'config' | 'cluster' | 'ignore' {
+  const r = o.reader;
+  const known = configKinds.has(o.kind) || clusterKinds.has(o.kind);
+  if (o.kind === '') fail(r, 'kind', 'is required');
+  else if (o.apiVersion === '' && known) fail(r, 'apiVersion', 'is required');
+  else if (o.apiVersion === '') warn(r, 'kind', 'ignored: not a kind barelb reads');
+  if (o.kind === '' || o.apiVersion === '') return 'ignore';
+  const { group, version } = splitApiVersion(o.apiVersion);
+  const versions = configKinds.get(o.kind);
+  if (versions !== undefined) {
+    if ((apiGroups as readonly string[]).includes(group) && versions.includes(version)) return 'config';
+    fail(r, 'apiVersion', `${show(o.apiVersion)} is not supported for ${o.kind}; use ${apiGroups.map((g) => versions.map((v) => `${g}/${v}`).join(' or ')).join(' or ')}`);
+    return 'ignore';
+  }
+  const cluster = clusterKinds.get(o.kind);
+  if (cluster !== undefined && cluster.group === group) {
+    if (cluster.version === version) return 'cluster';
+    fail(r, 'apiVersion', `${show(o.apiVersion)} is not supported for ${o.kind}; use ${group === '' ? '' : `${group}/`}${cluster.version}`);
+    return 'ignore';
+  }
+  warn(r, 'kind', 'ignored: not a kind barelb reads');
+  return 'ignore';
+}
+
+/** Reads one of barelb's kinds into its draft; problems go to the reader's issues. */
+export function readConfigObject(o: WireObject, meta: ObjectMeta, d: ConfigDrafts): void {
+  const r = o.reader;
+  const raw = o.body['spec'];
+  if (raw === undefined && o.kind === 'IPAddressPool') fail(r, 'spec', 'is required');
+  const spec = readRecord(r, raw, 'spec') ?? {};
+  switch (o.kind) {
+    case 'IPAddressPool': d.pools.push(readPool(r, meta.name, meta.labels, spec)); break;
+    case 'L2Advertisement': d.l2Advertisements.push(readL2Advertisement(r, meta.name, spec)); break;
+    case 'BGPAdvertisement': d.bgpAdvertisements.push(readBGPAdvertisement(r, meta.name, spec)); break;
+    case 'BFDProfile': d.bfdProfiles.push({ reader: r, profile: readBFDProfile(r, meta.name, spec) }); break;
+    case 'Community': d.communities.push(readCommunityObject(r, meta.name, spec)); break;
+    case 'BGPPeer': {
+      const version = splitApiVersion(o.apiVersion).version === 'v1beta1' ? 'v1beta1' : 'v1beta2';
+      if (version === 'v1beta1') warn(r, 'apiVersion', 'BGPPeer v1beta1 is deprecated, please use v1beta2 (read as v1beta2)');
+      const peer = readPeer(r, meta.name, meta.namespace, spec, version);
+      if (peer !== undefined) d.bgpPeers.push({ reader: r, peer });
+      break;
+    }
+  }
+}
+
+/** What a cluster object reads as, with its identity among objects of its kind ("namespace/name", or the name). */
+export type ClusterItem =
+  | { readonly kind: 'Service'; readonly id: string; readonly value: ServiceInput }
+  | { readonly kind: 'Namespace'; readonly id: string; readonly value: NamespaceInput }
+  | { readonly kind: 'Node'; readonly id: string; readonly value: NodeInput }
+  | { readonly kind: 'EndpointSlice'; readonly id: string; readonly value: EndpointSliceInput }
+  | { readonly kind: 'Secret'; readonly id: string; readonly value: SecretInput };
+
+function readClusterObject(o: WireObject, meta: ObjectMeta): ClusterItem | null {
+  switch (o.kind) {
+    case 'Service': {
+      const svc = readService(o.reader.object, meta, o.body);
+      for (const key of svc.deprecatedAnnotations) {
+        warn(o.reader, `metadata.annotations["${key}"]`, `deprecated annotation prefix; use barelb.io/${key.slice(key.indexOf('/') + 1)}`);
+      }
+      return { kind: 'Service', id: svc.key, value: svc };
+    }
+    case 'Namespace': return { kind: 'Namespace', id: meta.name, value: readNamespace(meta.name, meta.labels) };
+    case 'Node': return { kind: 'Node', id: meta.name, value: readNode(o.reader, meta.name, meta.labels, o.body) };
+    case 'EndpointSlice': {
+      const slice = readEndpointSlice(o.reader, meta.name, meta.namespace, meta.labels, o.body);
+      return { kind: 'EndpointSlice', id: `${slice.namespace}/${slice.name}`, value: slice };
+    }
+    case 'Secret': {
+      const secret = readSecret(o.reader, meta.namespace === '' ? 'default' : meta.namespace, meta.name, o.body);
+      return { kind: 'Secret', id: secretId(secret.namespace, secret.name), value: secret };
+    }
+    default: return null;
+  }
+}
+
+/**
+ * One object read on its own. Immutable once built, so a cache may hand the same one to every
+ * parse of the same (unchanged) object.
+ */
+export type ObjectRead = {
+  readonly body: WireRecord;
+  readonly kind: string;
+  /** kind, namespace and name, NUL-separated: the order objects are read in. */
+  readonly sortKey: string;
+  /** 'config': read again with the whole configuration (input.ts); `issues` and `item` are then empty. */
+  readonly what: 'config' | 'cluster' | 'ignore';
+  /** Problems found reading this object alone. */
+  readonly issues: Issues;
+  readonly item: ClusterItem | null;
+};
+
+export function readObject(body: WireRecord): ObjectRead {
+  const issues = newIssues();
+  const o = wireObject(body, issues);
+  const head = { body, kind: o.kind, sortKey: `${o.kind}\u0000${o.namespace}\u0000${o.name ?? ''}` };
+  const what = classify(o);
+  if (what !== 'cluster') return { ...head, what, issues, item: null };
+  const meta = readMeta(o, false);
+  return { ...head, what, issues, item: meta === undefined ? null : readClusterObject(o, meta) };
+}
+
+const contentKeys = new WeakMap<ObjectRead, string>();
+
+/** Orders objects by kind, namespace and name, then content, so the input order never matters. */
+export function compareObjects(a: ObjectRead, b: ObjectRead): number {
+  if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
+  const json = (o: ObjectRead): string => contentKeys.get(o) ?? contentKeys.set(o, canonicalJson(o.body)).get(o) ?? '';
+  const ja = json(a);
+  const jb = json(b);
+  return ja < jb ? -1 : ja > jb ? 1 : 0;
+}
