@@ -22,6 +22,12 @@ runCli(process.argv.slice(2), io, stop.signal).then(
     process.exitCode = code;
   },
   (e: unknown) => {
+    // A kubeconfig that cannot be used is the operator's to fix: its message names the file and field.
+    if (e instanceof Error && e.name === 'KubeConfigError') {
+      process.stderr.write(`barelb: ${e.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`barelb: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 70;
   },
