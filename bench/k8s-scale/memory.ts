@@ -3,7 +3,10 @@
 // over a fake client that lists N settled Services as the API server returns them (the speaker
 // also gets one EndpointSlice per Service), a first round and a second, then the live heap after a
 // full GC. For the real processes' peak RSS, see run.ts; this shows where it goes and is quick.
-// Usage: node --expose-gc [V8 flags] bench/k8s-scale/memory.ts [--services 10000] [--speaker]
+// With --burst, the controller starts over none and N Services arrive as watch events, 32 at a
+// time, each status write coming back as a MODIFIED event (as from the API server): the creation
+// burst of run.ts, where the controller's peak is.
+// Usage: node --expose-gc [V8 flags] bench/k8s-scale/memory.ts [--services 10000] [--speaker | --burst]
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,12 +21,13 @@ import type { FrrPort } from '../../src/speaker/bgp/apply/frr-port.ts';
 import { systemClock } from '../../src/speaker/bgp/apply/hooks.ts';
 import { bgpHandler } from '../../src/speaker/bgp/handler.ts';
 import { Speaker } from '../../src/speaker/loop.ts';
+import { EventRecorder } from '../../src/k8s/events.ts';
 import { FakeKube } from '../../src/k8s/fake-client.ts';
-import type { WireObject } from '../../src/k8s/client.ts';
+import type { WatchEvent, WireObject } from '../../src/k8s/client.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { controllerMetrics } from '../../src/metrics/controller-metrics.ts';
 
-const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, speaker: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, speaker: { type: 'boolean', default: false }, burst: { type: 'boolean', default: false } } });
 const N = Number(values.services);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
@@ -74,6 +78,67 @@ const fixtures: Record<string, () => ReturnType<typeof list>> = {
   bgppeers: () => list([{ metadata: { name: 'router', namespace: SYSTEM }, spec: { myASN: 64512, peerASN: 64500, peerAddress: '2001:db8::1' } }], 'BGPPeer', 'barelb.io/v1beta2'),
   bgpadvertisements: () => list([{ metadata: { name: 'all', namespace: SYSTEM }, spec: {} }], 'BGPAdvertisement', 'barelb.io/v1beta1'),
 };
+/** A client whose watches are fed by the harness, and whose status writes come back as MODIFIED events. */
+class BurstKube extends FakeKube {
+  readonly streams = new Map<string, (e: WatchEvent) => void>();
+  readonly services = new Map<string, WireObject>();
+  override watch(path: string, _rv: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+    this.streams.set(path, onEvent);
+    return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  override async patch(path: string, body: WireObject): Promise<WireObject> {
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/?]+)(\/status)?/.exec(path);
+    const key = m === null ? undefined : `${m[1]}/${m[2]}`;
+    const current = key === undefined ? undefined : this.services.get(key);
+    if (key === undefined || current === undefined) return {};
+    const meta = current['metadata'] as WireObject;
+    const next: WireObject = m?.[3] === undefined
+      ? { ...current, metadata: { ...meta, annotations: { ...(meta['annotations'] as WireObject | undefined), ...((body['metadata'] as WireObject)['annotations'] as WireObject) }, resourceVersion: String(Number(meta['resourceVersion']) + 1) } }
+      : { ...current, status: body['status'], metadata: { ...meta, resourceVersion: String(Number(meta['resourceVersion']) + 1) } };
+    // Like the API server: a write that changes nothing bumps no resourceVersion and sends no event.
+    const strip = (o: WireObject) => JSON.stringify({ ...o, metadata: { ...(o['metadata'] as WireObject), resourceVersion: '' } });
+    if (strip(next) === strip(current)) return JSON.parse(JSON.stringify(current)) as WireObject;
+    this.services.set(key, next);
+    setImmediate(() => this.streams.get('/api/v1/services')?.({ type: 'MODIFIED', object: JSON.parse(JSON.stringify(next)) as WireObject }));
+    return JSON.parse(JSON.stringify(next)) as WireObject;
+  }
+  override async create(): Promise<WireObject> {
+    return {};
+  }
+}
+
+if (values.burst) {
+  const burst = new BurstKube();
+  for (const p of Object.keys(controllerPaths(SYSTEM))) burst.lists.push(p === 'pools' ? fixtures['pools']!() : p === 'namespaces' ? fixtures['namespaces']!() : list([], 'Unused'));
+  const logger = createLogger('controller', 'warn');
+  const events = new EventRecorder({ client: burst, controller: 'barelb.io/controller', instance: 'bench', now: Date.now, onError: () => undefined });
+  const store = k8sControllerStore({ client: burst, namespace: SYSTEM, logger, clock: { sleep: () => new Promise<void>(() => undefined) }, now: Date.now, events });
+  const controller = new Controller({ store, logger, metrics: controllerMetrics(new Registry()), options: { loadBalancerClass: null } });
+  const stop = new AbortController();
+  const running = controller.run(stop.signal);
+  while (!controller.status.ready) await new Promise((r) => setTimeout(r, 20));
+  report('ready over no Services');
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += 32) {
+    for (let j = i; j < Math.min(N, i + 32); j++) {
+      const fresh = service(j);
+      const { status: _none, ...created } = fresh;
+      const obj = { kind: 'Service', apiVersion: 'v1', ...created, metadata: { ...(created['metadata'] as WireObject), annotations: {} } };
+      burst.services.set(`scale/svc-${j}`, obj);
+      burst.streams.get('/api/v1/services')?.({ type: 'ADDED', object: JSON.parse(JSON.stringify(obj)) as WireObject });
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const allocated = () => [...burst.services.values()].filter((o) => Array.isArray(((o['status'] as WireObject | undefined)?.['loadBalancer'] as WireObject | undefined)?.['ingress'])).length;
+  while (allocated() < N && performance.now() - t0 < 300_000) await new Promise((r) => setTimeout(r, 100));
+  process.stdout.write(`${allocated()}/${N} allocated ${((performance.now() - t0) / 1000).toFixed(1)} s after the first event\n`);
+  await new Promise((r) => setTimeout(r, 1000));
+  report('after the burst');
+  stop.abort();
+  await running;
+  process.exit(0);
+}
+
 const paths = values.speaker ? Object.keys(speakerPaths(SYSTEM)) : Object.keys(controllerPaths(SYSTEM));
 for (const p of paths) client.lists.push(fixtures[p]?.() ?? list([], 'Unused'));
 report(`${N} Services${values.speaker ? ' + EndpointSlices' : ''} listed (fake)`);

@@ -13,7 +13,7 @@ import { ApiError, record, type KubeClient, type WireObject } from './client.ts'
 import type { ConfigReport, ConfigStateReporter } from './config-state.ts';
 import type { EventRecorder } from './events.ts';
 import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
-import { type RecordCache, allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
+import { type RecordCache, type SettledCache, allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
 import { WatchSet } from './watch-set.ts';
 
 export const FIELD_MANAGER = 'barelb-controller';
@@ -83,6 +83,7 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
   });
   const kinds = Object.keys(controllerPaths(o.namespace)) as Kind[];
   const records: RecordCache = new WeakMap();
+  const settled: SettledCache = new WeakMap();
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   const snapshot = (): ControllerSnapshot => {
@@ -136,7 +137,7 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
         const meta = record(s['metadata']);
         return [`${String(meta['namespace'])}/${String(meta['name'])}` as string, s] as const;
       }));
-      const writes = statusWrites(r.plan.services, services, o.now());
+      const writes = statusWrites(r.plan.services, services, o.now(), settled);
       const jobs = [...writes.map((w) => () => serviceWrite(w)), ...poolWrites(r.plan.pools)];
       let failed = 0;
       await bounded(jobs, o.concurrency ?? 16, async (job) => {

@@ -4,7 +4,7 @@ import { serviceKey, type ServiceKey } from '../api/model.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
 import type { IP } from '../net/ip.ts';
 import type { WireObject } from './client.ts';
-import { allocationsFromServices, CONDITION_TYPE, type RecordCache, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
+import { allocationsFromServices, CONDITION_TYPE, type RecordCache, type SettledCache, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
@@ -70,6 +70,23 @@ describe('Service status writes', () => {
   it('turns reason codes into condition reasons', () => {
     expect(pascal('ip-not-in-requested-pool')).to.equal('IpNotInRequestedPool');
     expect(pascal('')).to.equal('Unknown');
+  });
+});
+
+describe('Service status writes with a settled cache', () => {
+  it('skips a decision its object already showed, and looks again when either changes', () => {
+    const settled: SettledCache = new WeakMap();
+    const d = allocated('a', ['203.0.113.1'], 'main');
+    const bare = svc('a');
+    const shows = svc('a', { ips: ['203.0.113.1'], pool: 'main', condition: trueCondition });
+    expect(statusWrites([d], new Map([['demo/a', bare]]), 0, settled)).to.have.length(1);
+    expect(settled.has(d), 'a write is due: not settled').to.equal(false);
+    expect(statusWrites([d], new Map([['demo/a', shows]]), 0, settled)).to.deep.equal([]);
+    expect(settled.get(d)).to.equal(shows);
+    // Someone cleared the status: a new object, so it is compared again and repaired.
+    expect(statusWrites([d], new Map([['demo/a', bare]]), 0, settled)).to.have.length(1);
+    // A new decision over the same object is compared again too.
+    expect(statusWrites([allocated('a', ['203.0.113.2'], 'main')], new Map([['demo/a', shows]]), 0, settled)).to.have.length(1);
   });
 });
 

@@ -118,39 +118,53 @@ const sameCondition = (a: Condition | null, b: Condition | null): boolean =>
  * The writes that make each Service show its decision. `services` are the current objects by key;
  * a decision for a Service not among them (deleted meanwhile) needs nothing.
  */
-export function statusWrites(decisions: readonly ServiceDecision[], services: ReadonlyMap<string, WireObject>, now: number): StatusWrite[] {
+export function statusWrites(decisions: readonly ServiceDecision[], services: ReadonlyMap<string, WireObject>, now: number, settled?: SettledCache): StatusWrite[] {
   const writes: StatusWrite[] = [];
   for (const d of decisions) {
     const obj = services.get(d.key);
     if (obj === undefined) continue;
-    const ref = serviceRef(obj);
-    const current = ingressIPs(obj);
-    const currentPool = str(annotations(obj)[POOL_ANNOTATION]);
-    const ours = currentPool !== '';
-    let ips: readonly string[];
-    let pool: string | null;
-    if (d.state === 'allocated') {
-      ips = d.ips.map(String);
-      pool = d.pool;
-    } else if (d.state === 'pending' || ours) {
-      // Pending, or no longer ours to serve (type or class changed): release what we wrote.
-      ips = [];
-      pool = null;
-    } else continue;
-    const cond = ourCondition(obj);
-    const wantCond = desiredCondition(d, ref, cond, now);
-    const ingressOk = ips.length === current.length && ips.every((ip, i) => ip === current[i]);
-    const condOk = wantCond === null || sameCondition(cond, wantCond);
-    const status = ingressOk && condOk
-      ? null
-      : {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: ref.name, namespace: ref.namespace },
-          status: { loadBalancer: { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' })) }, ...(wantCond === null ? {} : { conditions: [wantCond] }) },
-        };
-    const annotation = (pool ?? '') === currentPool ? null : { metadata: { annotations: { [POOL_ANNOTATION]: pool } } };
-    if (status !== null || annotation !== null) writes.push({ ref, status, annotation });
+    if (settled?.get(d) === obj) continue;
+    const before = writes.length;
+    statusWrite(d, obj, now, writes);
+    if (writes.length === before) settled?.set(d, obj);
   }
   return writes;
+}
+
+/**
+ * Decisions whose Service already showed them, with the object that did: the same decision (the
+ * reconciler keeps an unchanged Service's decision object) over the same object needs no second
+ * look. Without it every round compared all 10 000 Services again.
+ */
+export type SettledCache = WeakMap<ServiceDecision, WireObject>;
+
+function statusWrite(d: ServiceDecision, obj: WireObject, now: number, writes: StatusWrite[]): void {
+  const ref = serviceRef(obj);
+  const current = ingressIPs(obj);
+  const currentPool = str(annotations(obj)[POOL_ANNOTATION]);
+  const ours = currentPool !== '';
+  let ips: readonly string[];
+  let pool: string | null;
+  if (d.state === 'allocated') {
+    ips = d.ips.map(String);
+    pool = d.pool;
+  } else if (d.state === 'pending' || ours) {
+    // Pending, or no longer ours to serve (type or class changed): release what we wrote.
+    ips = [];
+    pool = null;
+  } else return;
+  const cond = ourCondition(obj);
+  const wantCond = desiredCondition(d, ref, cond, now);
+  const ingressOk = ips.length === current.length && ips.every((ip, i) => ip === current[i]);
+  const condOk = wantCond === null || sameCondition(cond, wantCond);
+  const status = ingressOk && condOk
+    ? null
+    : {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: ref.name, namespace: ref.namespace },
+        status: { loadBalancer: { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' })) }, ...(wantCond === null ? {} : { conditions: [wantCond] }) },
+      };
+  const annotation = (pool ?? '') === currentPool ? null : { metadata: { annotations: { [POOL_ANNOTATION]: pool } } };
+  if (status !== null || annotation !== null) writes.push({ ref, status, annotation });
 }
