@@ -32,6 +32,26 @@ type Round = {
   readonly result: Reconciled;
 };
 
+/** Services with no allocation to plan get their decision now; the others become claims on their held (or shown) IPs. */
+function screenAll(services: readonly ServiceInput[], pools: readonly Pool[], previous: Allocations, options: AllocationOptions): { decided: Map<ServiceKey, ServiceDecision>; active: Active[] } {
+  const decided = new Map<ServiceKey, ServiceDecision>();
+  const active: Active[] = [];
+  for (const svc of services) {
+    const screened = screen(svc, options, pools.length > 0);
+    if (screened === null) active.push({ svc, ips: previous.get(svc.key)?.ips ?? svc.ingressIPs });
+    else decided.set(svc.key, screened);
+  }
+  return { decided, active };
+}
+
+/** Phase 1's decisions for the claims, into `decided`. */
+function takeDecisions(claimed: Claimed, active: readonly Active[], decided: Map<ServiceKey, ServiceDecision>): void {
+  for (const { svc } of active) {
+    const d = claimed.decisionOf(svc.key);
+    if (d !== undefined) decided.set(svc.key, d);
+  }
+}
+
 const sortedUnique = (services: readonly ServiceInput[]): boolean => services.every((s, i) => i === 0 || (services[i - 1] as ServiceInput).key < s.key);
 
 export class Reconciler {
@@ -52,21 +72,12 @@ export class Reconciler {
 
   /** Plans every Service (phase 1 still from the last round's when it can). */
   #full(pools: readonly Pool[], services: readonly ServiceInput[], previous: Allocations, pendingBefore: ReadonlyMap<ServiceKey, string>, options: AllocationOptions, sorted: boolean): Reconciled {
-    const decided = new Map<ServiceKey, ServiceDecision>();
-    const active: Active[] = [];
-    for (const svc of services) {
-      const screened = screen(svc, options, pools.length > 0);
-      if (screened === null) active.push({ svc, ips: previous.get(svc.key)?.ips ?? svc.ingressIPs });
-      else decided.set(svc.key, screened);
-    }
+    const { decided, active } = screenAll(services, pools, previous, options);
     const last = this.#claimed;
     this.#claimed = null; // left inconsistent if anything below throws
     const keys = last === null ? [] : [...new Set([...last.keys(), ...active.map((a) => a.svc.key)])];
     const claimed = last !== null && last.fits(pools, options) && last.update(keys, active) ? last : new Claimed(pools, options, active);
-    for (const { svc } of active) {
-      const d = claimed.decisionOf(svc.key);
-      if (d !== undefined) decided.set(svc.key, d);
-    }
+    takeDecisions(claimed, active, decided);
     const phases = claimed.phasesTwoAndThree(active.map((a) => a.svc), decided);
     this.#claimed = claimed;
     const decisions = services.map((s) => decided.get(s.key)).filter((d) => d !== undefined);
@@ -114,19 +125,10 @@ export class Reconciler {
     }
     for (; j < last.services.length; j += 1) gone.push((last.services[j] as ServiceInput).key);
     if (changed.length + gone.length > Math.max(64, services.length / 4)) return null;
-    const decided = new Map<ServiceKey, ServiceDecision>();
-    const active: Active[] = [];
-    for (const svc of changed) {
-      const screened = screen(svc, options, pools.length > 0);
-      if (screened === null) active.push({ svc, ips: previous.get(svc.key)?.ips ?? svc.ingressIPs });
-      else decided.set(svc.key, screened);
-    }
+    const { decided, active } = screenAll(changed, pools, previous, options);
     this.#claimed = null; // left inconsistent if anything below throws or fails
     if (!claimed.update([...changed.map((s) => s.key), ...gone], active)) return null;
-    for (const { svc } of active) {
-      const d = claimed.decisionOf(svc.key);
-      if (d !== undefined) decided.set(svc.key, d);
-    }
+    takeDecisions(claimed, active, decided);
     const phases = claimed.phasesTwoAndThree(active.map((a) => a.svc), decided);
     this.#claimed = claimed;
     const decisions = services.map((svc, i) => {
