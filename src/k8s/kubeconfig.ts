@@ -11,6 +11,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { parse as parseYaml } from 'yaml';
+import { isRecord, type WireRecord } from '../api/wire.ts';
 
 /** What a request needs: where to go, over which connection pool, with which headers. */
 export interface ApiAccess {
@@ -37,8 +38,8 @@ export class KubeConfigError extends Error {
   }
 }
 
-type Rec = Record<string, unknown>;
-const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
+type Rec = WireRecord;
+const rec = (v: unknown): Rec => (isRecord(v) ? v : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** A named entry (`clusters[].cluster`, `users[].user`, `contexts[].context`) of a kubeconfig. */
