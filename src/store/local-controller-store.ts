@@ -26,8 +26,7 @@ export function localControllerStore(dir: string, onError: (e: unknown) => void)
       watchLocalDir(dir, {
         signal,
         onError,
-        watchState: () => !holds,
-        readState: () => !holds,
+        useState: () => !holds,
         onSnapshot: (s) => {
           if (s.state !== null) holds = true;
           return onSnapshot(toControllerSnapshot(s));

@@ -23,11 +23,11 @@ describe('watchLocalDir', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'barelb-watch-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reloads on state file writes only while watchState says so, and on manifest writes always', async () => {
+  it('reloads on state file writes only while useState says so, and on manifest writes always', async () => {
     const stop = new AbortController();
     let loads = 0;
     let watchState = true;
-    const done = watchLocalDir(dir, { signal: stop.signal, onError: (e) => { throw e; }, watchState: () => watchState, onSnapshot: () => void (loads += 1) });
+    const done = watchLocalDir(dir, { signal: stop.signal, onError: (e) => { throw e; }, useState: () => watchState, onSnapshot: () => void (loads += 1) });
     try {
       await until(() => loads === 1, 'the initial load');
       await writeState(dir, '{"version":1}\n');
@@ -46,11 +46,11 @@ describe('watchLocalDir', () => {
     }
   });
 
-  it('hands on no state when readState says so (the caller holds the allocations)', async () => {
+  it('hands on no state when useState says so (the caller holds the allocations)', async () => {
     await writeState(dir, '{"version":1}\n');
     const stop = new AbortController();
     const seen: (object | null)[] = [];
-    const done = watchLocalDir(dir, { signal: stop.signal, onError: (e) => { throw e; }, readState: () => false, onSnapshot: (s) => void seen.push(s.state) });
+    const done = watchLocalDir(dir, { signal: stop.signal, onError: (e) => { throw e; }, useState: () => false, onSnapshot: (s) => void seen.push(s.state) });
     try {
       await until(() => seen.length === 1, 'the initial load');
       expect(seen).to.deep.equal([null]);

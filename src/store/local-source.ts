@@ -20,13 +20,12 @@ export type WatchOptions = {
   readonly onSnapshot: (snapshot: LocalSnapshot) => Promise<void> | void;
   readonly onError: (error: unknown) => void;
   /**
-   * Whether a change of the state file starts a new load now (default: always). The controller,
-   * its only writer, needs it only until it holds the allocations in memory; reloading the whole
-   * directory after each of its own writes would then only compete with the speakers for the CPU.
+   * Whether a load reads the state file and a change of it starts a new load (default: always;
+   * when not, the snapshot's state is null). The controller, its only writer, needs it only until
+   * it holds the allocations in memory; reloading the whole directory after each of its own writes
+   * would then only compete with the speakers for the CPU.
    */
-  readonly watchState?: () => boolean;
-  /** Whether a load reads the state file (default: always); when not, the snapshot's state is null. */
-  readonly readState?: () => boolean;
+  readonly useState?: () => boolean;
 };
 
 /** Per-watcher caches: decoded manifest files, and the decoded state file. */
@@ -55,7 +54,7 @@ export async function watchLocalDir(dir: string, opts: WatchOptions): Promise<vo
   let running = false;
   let dirty = false;
   const caches: LoadCaches = { manifests: new ManifestCache(), state: new StateCache() };
-  const readStateNow = opts.readState ?? ((): boolean => true);
+  const useState = opts.useState ?? ((): boolean => true);
   const cycle = async (): Promise<void> => {
     if (running) {
       dirty = true;
@@ -65,7 +64,7 @@ export async function watchLocalDir(dir: string, opts: WatchOptions): Promise<vo
     try {
       do {
         dirty = false;
-        await opts.onSnapshot(await loadLocalSnapshot(dir, caches, readStateNow()));
+        await opts.onSnapshot(await loadLocalSnapshot(dir, caches, useState()));
       } while (dirty && !opts.signal.aborted);
     } catch (e) {
       opts.onError(e);
@@ -75,10 +74,9 @@ export async function watchLocalDir(dir: string, opts: WatchOptions): Promise<vo
   };
   const stateDir = join(dir, stateDirName);
   const isState = (path: string): boolean => path === stateDir || path.startsWith(`${stateDir}${sep}`);
-  const watchState = opts.watchState ?? ((): boolean => true);
   const watcher = watch(dir, { ignoreInitial: true, ignored: (path: string) => /\.tmp$|~$|\.swp$/.test(path) });
   watcher.on('all', (_event, path) => {
-    if (!isState(path) || watchState()) void cycle();
+    if (!isState(path) || useState()) void cycle();
   });
   watcher.on('error', (e) => opts.onError(e));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
