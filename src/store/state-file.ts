@@ -3,10 +3,8 @@
 
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Allocations } from '../controller/reconcile.ts';
-import type { AllocationPlan } from '../ipam/plan.ts';
 import { stampFileSync, stillValid, wallClockNs, type Stamped } from './file-stamp.ts';
-import { StateEncoder, decodeStateJson, decodeStateLines, noLines, type Decoded, type LineMemo, type LocalState } from './state-codec.ts';
+import { decodeStateJson, decodeStateLines, noLines, type Decoded, type LineMemo, type LocalState } from './state-codec.ts';
 
 export { StateEncoder } from './state-codec.ts';
 export type { LocalState, PendingRecord } from './state-codec.ts';
@@ -68,11 +66,6 @@ export async function readState(dir: string, cache?: StateCache): Promise<LocalS
   if (cache !== undefined) return cache.read(dir);
   const text = await readStateText(dir);
   return text === null ? emptyState() : decodeStateJson(statePath(dir), text, new Map()).state;
-}
-
-/** The state file's text (state-codec.ts); StateEncoder encodes only what changed since its last call. */
-export function encodeState(plan: AllocationPlan, allocations: Allocations): string {
-  return new StateEncoder().encode(plan, allocations);
 }
 
 /** Write to a temporary file in the same directory, then rename: readers see the old or the new file, whole. */
