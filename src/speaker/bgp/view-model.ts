@@ -137,13 +137,10 @@ function bfdProfileView(p: BFDProfile, t: TokenCheck): BfdProfileView {
   return { name: t.token(p.name, `BFDProfile/${p.name}`, 'metadata.name'), settings };
 }
 
-/** Computes every printed line's content; the first invariant failure is returned, never thrown. */
-export function buildView(model: FrrModel): Result<FrrView, RenderError> {
-  const parts = buildViewParts(model);
-  return parts.ok ? ok(parts.value.view) : parts;
-}
-
-/** The view, and each router's outbound policy it was computed from (for a renderer that patches it). */
+/**
+ * Computes every printed line's content, and each router's outbound policy it was computed from
+ * (for a renderer that patches it); the first invariant failure is returned, never thrown.
+ */
 export function buildViewParts(model: FrrModel): Result<{ readonly view: FrrView; readonly policies: readonly RouterPolicy[] }, RenderError> {
   const t = tokenCheck();
   const policies: RouterPolicy[] = [];

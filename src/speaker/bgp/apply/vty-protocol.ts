@@ -35,7 +35,6 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
 
 export const CMD_SUCCESS = 0;
 export const CMD_WARNING = 1;
-export const CMD_WARNING_CONFIG_FAILED = 13;
 
 export function statusName(status: number): string {
   return STATUS_NAMES[status] ?? `status ${status}`;
