@@ -1,7 +1,7 @@
 // The FRR applier against real FRR 10.3: router AS 64500 (eBGP, TCP-MD5) and two AS 64512 nodes;
 // node 1 changes only through the apply queue. Measures latencies; checks that unchanged sessions
 // never reset, FRR restarts and hand edits get repaired, and bad config leaves FRR as it was.
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { expect } from 'chai';
 import { recordingLogger } from '../../src/log/logger.ts';
 import { Applier } from '../../src/speaker/bgp/apply/applier.ts';
@@ -11,13 +11,13 @@ import { watchFrrRestarts } from '../../src/speaker/bgp/apply/frr-watch.ts';
 import { systemClock } from '../../src/speaker/bgp/apply/hooks.ts';
 import { docPrefixes, metallbConfig } from '../../src/speaker/bgp/apply/testing.ts';
 import type { FixtureAd, FixtureOptions, FixturePeer } from '../../src/speaker/bgp/apply/testing.ts';
-import { VtyshPort } from '../../src/speaker/bgp/apply/vtysh-port.ts';
-import { RUN_PREFIX, Teardown, tracked } from '../harness/cleanup.ts';
+import { Teardown } from '../harness/cleanup.ts';
 import { FrrInstance, waitFor } from '../harness/frr.ts';
 import { bgpRoutes } from '../harness/frr-json.ts';
-import { frrRoot, inRoot } from '../harness/frr-root.ts';
+import { inRoot } from '../harness/frr-root.ts';
 import { ROUTER_IPV4, buildLan } from '../harness/lan.ts';
 import type { Lan, LanNode } from '../harness/lan.ts';
+import { chrootVtyshPort } from '../harness/vtysh-port.ts';
 
 const PASSWORD = 'md5-s3cret-e2e';
 const UPSTREAM: FixturePeer = { address: ROUTER_IPV4, asn: 64500, timers: [1, 3], connectTime: 1, password: PASSWORD };
@@ -59,15 +59,7 @@ describe('FRR applier on FRR 10.3', function () {
     teardown.defer(() => router.stop());
     node1 = await FrrInstance.start({ netns: nodeAt(1).ns, config: nodeConfig({ ads: [] }) });
     teardown.defer(() => node1.stop());
-    const scratch = inRoot(`/tmp/${RUN_PREFIX}apply`);
-    mkdirSync(scratch, { recursive: true });
-    tracked.addPath(scratch);
-    teardown.defer(() => { rmSync(scratch, { recursive: true, force: true }); tracked.dropPath(scratch); });
-    const inNetns = ['ip', 'netns', 'exec', node1.name, 'chroot', frrRoot()];
-    const port = new VtyshPort({
-      vtysh: [...inNetns, '/usr/bin/vtysh'], reload: [...inNetns, '/usr/lib/frr/frr-reload.py'], pathspace: node1.name,
-      scratchDir: scratch, scratchDirInFrr: `/tmp/${RUN_PREFIX}apply`, configPath: inRoot(`/etc/frr/${node1.name}/frr.conf`),
-    });
+    const port = chrootVtyshPort(node1.name, 'apply', teardown);
     const applier = new Applier({ port, clock: systemClock, logger: logs });
     queue = new ApplyQueue({ applier, clock: systemClock, logger: logs, retry: { minMs: 100, maxMs: 1_000 }, verifyEveryMs: 1_000, onEvent: (e) => void events.push(e) });
     const loop = queue.run(abort.signal);

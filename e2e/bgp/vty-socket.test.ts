@@ -2,7 +2,6 @@
 // back through vtysh, rejected lines and failed commits come back with FRR's words, a stopped bgpd
 // times out and recovers, a missing socket falls back to vtysh, and 20 batches are timed against
 // `vtysh -d bgpd -f`.
-import { mkdirSync, rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { recordingLogger } from '../../src/log/logger.ts';
 import { Applier } from '../../src/speaker/bgp/apply/applier.ts';
@@ -10,10 +9,10 @@ import { systemClock } from '../../src/speaker/bgp/apply/hooks.ts';
 import { docPrefixes, metallbConfig } from '../../src/speaker/bgp/apply/testing.ts';
 import { VtySocketPort } from '../../src/speaker/bgp/apply/vty-socket-port.ts';
 import { VtyshPort } from '../../src/speaker/bgp/apply/vtysh-port.ts';
-import { RUN_PREFIX, Teardown, tracked } from '../harness/cleanup.ts';
+import { Teardown } from '../harness/cleanup.ts';
 import { FrrInstance } from '../harness/frr.ts';
-import { frrRoot, inRoot } from '../harness/frr-root.ts';
 import { Netns } from '../harness/netns.ts';
+import { chrootVtyshPort } from '../harness/vtysh-port.ts';
 
 const BASE = ['frr defaults traditional', 'router bgp 64512', ' bgp router-id 192.0.2.11', ' no bgp ebgp-requires-policy',
   ' no bgp network import-check', 'exit', ''].join('\n');
@@ -39,15 +38,7 @@ describe('bgpd batches over its vty socket, on FRR 10.3', function () {
     teardown.defer(() => ns.destroy());
     frr = await FrrInstance.start({ netns: ns, config: BASE, daemons: [] });
     teardown.defer(() => frr.stop());
-    const scratch = inRoot(`/tmp/${RUN_PREFIX}vtysock`);
-    mkdirSync(scratch, { recursive: true });
-    tracked.addPath(scratch);
-    teardown.defer(() => { rmSync(scratch, { recursive: true, force: true }); tracked.dropPath(scratch); });
-    const inNetns = ['ip', 'netns', 'exec', ns.name, 'chroot', frrRoot()];
-    vtysh = new VtyshPort({
-      vtysh: [...inNetns, '/usr/bin/vtysh'], reload: [...inNetns, '/usr/lib/frr/frr-reload.py'], pathspace: ns.name,
-      scratchDir: scratch, scratchDirInFrr: `/tmp/${RUN_PREFIX}vtysock`, configPath: inRoot(`/etc/frr/${ns.name}/frr.conf`),
-    });
+    vtysh = chrootVtyshPort(ns.name, 'vtysock', teardown);
     port = new VtySocketPort({ socketPath: `${frr.runDir}/bgpd.vty`, vtysh, logger: logs, timeoutMs: 5_000 });
   });
 
