@@ -27,8 +27,19 @@ import type { WatchEvent, WireObject } from '../../src/k8s/client.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { controllerMetrics } from '../../src/metrics/controller-metrics.ts';
 
-const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, speaker: { type: 'boolean', default: false }, burst: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    services: { type: 'string', default: '10000' },
+    speaker: { type: 'boolean', default: false },
+    burst: { type: 'boolean', default: false },
+    existing: { type: 'string', default: '0' },
+    rate: { type: 'string', default: '0' },
+  },
+});
 const N = Number(values.services);
+/** --burst: Services already allocated when the burst starts, and new Services per second (0: 32 per millisecond). */
+const EXISTING = Number(values.existing);
+const RATE = Number(values.rate);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
 const mb = (n: number) => (n / 1e6).toFixed(1);
@@ -109,7 +120,11 @@ class BurstKube extends FakeKube {
 
 if (values.burst) {
   const burst = new BurstKube();
-  for (const p of Object.keys(controllerPaths(SYSTEM))) burst.lists.push(p === 'pools' ? fixtures['pools']!() : p === 'namespaces' ? fixtures['namespaces']!() : list([], 'Unused'));
+  const existing = Array.from({ length: EXISTING }, (_, i) => service(N + i));
+  for (const o of existing) burst.services.set(`scale/${String((o['metadata'] as WireObject)['name'])}`, o);
+  for (const p of Object.keys(controllerPaths(SYSTEM))) {
+    burst.lists.push(p === 'pools' ? fixtures['pools']!() : p === 'namespaces' ? fixtures['namespaces']!() : p === 'services' ? list(existing, 'Service') : list([], 'Unused'));
+  }
   const logger = createLogger('controller', 'warn');
   const events = new EventRecorder({ client: burst, controller: 'barelb.io/controller', instance: 'bench', now: Date.now, onError: () => undefined });
   const store = k8sControllerStore({ client: burst, namespace: SYSTEM, logger, clock: { sleep: () => new Promise<void>(() => undefined) }, now: Date.now, events });
@@ -117,19 +132,24 @@ if (values.burst) {
   const stop = new AbortController();
   const running = controller.run(stop.signal);
   while (!controller.status.ready) await new Promise((r) => setTimeout(r, 20));
-  report('ready over no Services');
+  report(`ready over ${EXISTING} Services`);
   const t0 = performance.now();
-  for (let i = 0; i < N; i += 32) {
-    for (let j = i; j < Math.min(N, i + 32); j++) {
+  const step = RATE > 0 ? 1 : 32;
+  for (let i = 0; i < N; i += step) {
+    if (RATE > 0) {
+      const due = t0 + (i * 1000) / RATE;
+      if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+    }
+    for (let j = i; j < Math.min(N, i + step); j++) {
       const fresh = service(j);
       const { status: _none, ...created } = fresh;
       const obj = { kind: 'Service', apiVersion: 'v1', ...created, metadata: { ...(created['metadata'] as WireObject), annotations: {} } };
       burst.services.set(`scale/svc-${j}`, obj);
       burst.streams.get('/api/v1/services')?.({ type: 'ADDED', object: JSON.parse(JSON.stringify(obj)) as WireObject });
     }
-    await new Promise((r) => setTimeout(r, 1));
+    if (RATE === 0) await new Promise((r) => setTimeout(r, 1));
   }
-  const allocated = () => [...burst.services.values()].filter((o) => Array.isArray(((o['status'] as WireObject | undefined)?.['loadBalancer'] as WireObject | undefined)?.['ingress'])).length;
+  const allocated = () => [...burst.services.values()].filter((o) => Array.isArray(((o['status'] as WireObject | undefined)?.['loadBalancer'] as WireObject | undefined)?.['ingress'])).length - EXISTING;
   while (allocated() < N && performance.now() - t0 < 300_000) await new Promise((r) => setTimeout(r, 100));
   process.stdout.write(`${allocated()}/${N} allocated ${((performance.now() - t0) / 1000).toFixed(1)} s after the first event\n`);
   await new Promise((r) => setTimeout(r, 1000));
