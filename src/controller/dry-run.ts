@@ -6,6 +6,7 @@ import type { ParsedInput } from '../api/input.ts';
 import type { RenderError } from '../speaker/bgp/render-error.ts';
 import { renderAllNodes, type NodeRenderer } from '../speaker/bgp/render.ts';
 import { secretPasswords } from '../speaker/bgp/secret-passwords.ts';
+import { allocatedIPs } from './allocated-ips.ts';
 import type { Allocations } from './reconcile.ts';
 
 /** One distinct render failure and the nodes it hits (sorted). */
@@ -17,7 +18,7 @@ export function dryRunRender(parsed: ParsedInput, allocations: Allocations, opti
     renderers?.clear();
     return [];
   }
-  const ips = new Map([...allocations].map(([key, a]) => [key, a.ips]));
+  const ips = allocatedIPs(allocations);
   const rendered = renderAllNodes(parsed.config, parsed.services, ips, parsed.nodes, parsed.endpointSlices, {
     secretPasswords: secretPasswords(parsed.config.bgpPeers, parsed.secrets),
     ...(options.ignoreExcludeLB === undefined ? {} : { ignoreExcludeLB: options.ignoreExcludeLB }),

@@ -94,5 +94,11 @@ export function outcomeOf(plan: AllocationPlan, previous: Allocations, pendingBe
   return { plan, allocations, changed, events };
 }
 
-export const pendingIndex = (plan: AllocationPlan): Map<ServiceKey, string> =>
-  new Map(plan.services.flatMap((d) => (d.state === 'pending' ? [[d.key, `${d.reason}:${d.message}`] as const] : [])));
+export function pendingIndex(plan: AllocationPlan): Map<ServiceKey, string> {
+  const out = new Map<ServiceKey, string>();
+  for (let i = 0; i < plan.services.length; i += 1) {
+    const d = plan.services[i] as ServiceDecision;
+    if (d.state === 'pending') out.set(d.key, `${d.reason}:${d.message}`);
+  }
+  return out;
+}

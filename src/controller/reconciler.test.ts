@@ -5,12 +5,14 @@ import fc from 'fast-check';
 import type { Pool, ServiceInput, ServiceKey } from '../api/model.ts';
 import { aPool, aService, at, selector } from '../ipam/testing.ts';
 import { Reconciler } from './reconciler.ts';
+import { allocatedIPs } from './allocated-ips.ts';
 import { pendingIndex, reconcile, type Allocations, type Reconciled } from './reconcile.ts';
 
 const options = { loadBalancerClass: null };
 
 /** Everything a round reports, in a form deep equality compares (in order). */
-const view = (r: Reconciled) => ({ plan: r.plan, allocations: [...r.allocations], changed: r.changed, events: r.events });
+// Allocations compare as sets: their order means nothing (the state file sorts, the rest looks up by key).
+const view = (r: Reconciled) => ({ plan: r.plan, allocations: [...r.allocations].sort(([a], [b]) => (a < b ? -1 : 1)), changed: r.changed, events: r.events });
 
 describe('Reconciler', () => {
   const pools = [aPool({ cidrs: ['192.0.2.0/29'] })];
@@ -38,6 +40,22 @@ describe('Reconciler', () => {
     expect(third.plan.services.slice(0, 3).every((d, i) => d === second.plan.services[i])).to.equal(true);
     expect(third.plan.services[3]).to.include({ state: 'allocated', key: 'default/d' });
     expect(third.allocations.get('default/a' as ServiceKey)).to.equal(second.allocations.get('default/a' as ServiceKey));
+  });
+
+  it('passes the same allocations map on when a round allocates nothing, and its addresses stay memoized', () => {
+    const reconciler = new Reconciler();
+    const first = reconciler.reconcile(pools, services, new Map(), new Map(), options);
+    const second = reconciler.reconcile(pools, services, first.allocations, new Map(), options);
+    const copied = services.map((s, i) => (i === 1 ? { ...s } : s));
+    const third = reconciler.reconcile(pools, copied, second.allocations, new Map(), options);
+    expect(second.allocations).to.equal(first.allocations);
+    expect(third.allocations, 'a re-read Service that keeps its address').to.equal(first.allocations);
+    expect(third.changed).to.equal(false);
+    expect(allocatedIPs(third.allocations)).to.equal(allocatedIPs(first.allocations));
+    expect([...allocatedIPs(first.allocations)].map(([k, ips]) => [k, ips.map(String)])).to.deep.equal([...first.allocations].map(([k, a]) => [k, a.ips.map(String)]));
+    const fourth = reconciler.reconcile(pools, [...services, aService({ name: 'd', created: at(9) })], third.allocations, new Map(), options);
+    expect(fourth.allocations).to.not.equal(first.allocations);
+    expect(allocatedIPs(fourth.allocations).has('default/d' as ServiceKey)).to.equal(true);
   });
 
   it('reports an unchanged pending Service again when the caller forgot it was pending', () => {

@@ -116,7 +116,8 @@ export class Reconciler {
     const changed: ServiceInput[] = [];
     const gone: ServiceKey[] = [];
     let j = 0;
-    for (const [i, svc] of services.entries()) {
+    for (let i = 0; i < services.length; i += 1) {
+      const svc = services[i] as ServiceInput;
       while (j < last.services.length && (last.services[j] as ServiceInput).key < svc.key) gone.push((last.services[j++] as ServiceInput).key);
       const before = last.services[j];
       if (before?.key === svc.key) j += 1;
@@ -141,30 +142,46 @@ export class Reconciler {
     return result;
   }
 
-  /** outcomeOf, for a plan whose Services at `from[i] >= 0` kept last round's decision and allocation. */
+  /**
+   * outcomeOf, for a plan whose Services at `from[i] >= 0` kept last round's decision and
+   * allocation. When no allocation changed, the result's allocations are `previous` itself: a round
+   * that only looks (a status update coming back, an unrelated edit) builds no map of every Service.
+   */
   #outcome(plan: AllocationPlan, from: readonly number[], last: Round, previous: Allocations, pendingBefore: ReadonlyMap<ServiceKey, string>, gone: readonly ServiceKey[]): Reconciled {
-    const allocations = new Map<ServiceKey, Allocation>();
     const events: ServiceEvent[] = [];
+    /** The allocation of each planned Service that is not simply last round's, by plan index. */
+    const fresh = new Map<number, Allocation>();
     let changed = false;
-    for (const [i, d] of plan.services.entries()) {
+    let size = 0;
+    for (let i = 0; i < plan.services.length; i += 1) {
+      const d = plan.services[i] as ServiceDecision;
       const k = from[i] ?? -1;
       if (k >= 0) {
         // Unchanged: its allocation is the one `previous` holds, so only a pending state can give an event.
-        const a = last.allocations[k];
-        if (a !== undefined) allocations.set(d.key, a);
+        if (last.allocations[k] !== undefined) size += 1;
         if (d.state !== 'pending') continue;
       }
       const before = previous.get(d.key);
       if (d.state === 'allocated' && k < 0) {
         const same = before !== undefined && before.pool === d.pool && sameIPs(before.ips, d.ips);
-        allocations.set(d.key, same ? before : { ips: d.ips, pool: d.pool });
+        fresh.set(i, same ? before : { ips: d.ips, pool: d.pool });
+        size += 1;
         changed ||= !same;
       }
       const e = eventFor(d, before, pendingBefore.get(d.key));
       if (e !== null) events.push(e);
     }
     for (const key of gone) if (previous.has(key)) events.push({ key, type: 'Normal', reason: 'IPReleased', code: null, message: 'Service deleted' });
-    changed ||= allocations.size !== previous.size;
+    changed ||= size !== previous.size;
+    // Unchanged means every entry is previous's own object for the same key, and no more or fewer.
+    if (!changed) return { plan, allocations: previous, changed, events };
+    const allocations = new Map<ServiceKey, Allocation>();
+    for (let i = 0; i < plan.services.length; i += 1) {
+      const d = plan.services[i] as ServiceDecision;
+      const k = from[i] ?? -1;
+      const a = k >= 0 ? last.allocations[k] : fresh.get(i);
+      if (a !== undefined) allocations.set(d.key, a);
+    }
     return { plan, allocations, changed, events };
   }
 }

@@ -13,7 +13,7 @@ import { ApiError, record, type KubeClient, type WireObject } from './client.ts'
 import type { ConfigReport, ConfigStateReporter } from './config-state.ts';
 import type { EventRecorder } from './events.ts';
 import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
-import { type RecordCache, type SettledCache, allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
+import { type SettledCache, allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
 import { WatchSet } from './watch-set.ts';
 
 export const FIELD_MANAGER = 'barelb-controller';
@@ -82,14 +82,18 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
     ...(o.onListWatchError === undefined ? {} : { onError: o.onListWatchError }),
   });
   const kinds = Object.keys(controllerPaths(o.namespace)) as Kind[];
-  const records: RecordCache = new WeakMap();
   const settled: SettledCache = new WeakMap();
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
+  // The Services' record of who holds what is read for the first snapshot only: the controller
+  // keeps its own from then on (a new term of leadership starts with a new store).
+  let heldGiven = false;
   const snapshot = (): ControllerSnapshot => {
-    const objects = kinds.flatMap((k) => set.list(k));
+    const objects = set.concat(kinds);
+    if (heldGiven) return { objects, loadErrors: [], held: null, heldError: null };
+    heldGiven = true;
     const pools = parseInput(set.list('pools')).config.pools;
-    return { objects, loadErrors: [], held: allocationsFromServices(set.list('services'), pools, records), heldError: null };
+    return { objects, loadErrors: [], held: allocationsFromServices(set.list('services'), pools, new WeakMap()), heldError: null };
   };
 
   const write = async (target: string, run: () => Promise<unknown>): Promise<boolean> => {
@@ -133,10 +137,8 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
       return set.run(() => onSnapshot(snapshot()), signal);
     },
     persist: async (r: Reconciled) => {
-      const services = new Map(set.list('services').map((s) => {
-        const meta = record(s['metadata']);
-        return [`${String(meta['namespace'])}/${String(meta['name'])}` as string, s] as const;
-      }));
+      // The reflector's own map, by namespace/name: no per-round copy of 10 000 entries.
+      const services = set.reflectors.services;
       const writes = statusWrites(r.plan.services, services, o.now(), settled);
       const jobs = [...writes.map((w) => () => serviceWrite(w)), ...poolWrites(r.plan.pools)];
       let failed = 0;

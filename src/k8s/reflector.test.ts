@@ -45,6 +45,26 @@ describe('Reflector', () => {
     await run;
   });
 
+  it('answers list() with the same array until its cache changes', async () => {
+    const t = setup();
+    t.kube.lists.push({ items: [obj('a', '5')], resourceVersion: '10' });
+    const run = t.reflector.run(t.abort.signal);
+    await t.kube.watching();
+    const first = t.reflector.list();
+    expect(t.reflector.list()).to.equal(first);
+    t.kube.stream?.emit({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '11' } } });
+    expect(t.reflector.list(), 'a bookmark changes nothing').to.equal(first);
+    t.kube.stream?.emit({ type: 'ADDED', object: obj('b', '12') });
+    const second = t.reflector.list();
+    expect(second).to.not.equal(first);
+    expect(second.map((o) => (o['metadata'] as { name: string }).name)).to.deep.equal(['a', 'b']);
+    expect(first.map((o) => (o['metadata'] as { name: string }).name), 'an earlier answer is never changed').to.deep.equal(['a']);
+    t.kube.stream?.emit({ type: 'DELETED', object: obj('a', '13') });
+    expect(t.reflector.list().map((o) => (o['metadata'] as { name: string }).name)).to.deep.equal(['b']);
+    t.abort.abort();
+    await run;
+  });
+
   it('re-lists after 410 Gone, reporting deletions it missed', async () => {
     const t = setup();
     t.kube.lists.push({ items: [obj('a', '1'), obj('b', '2')], resourceVersion: '2' }, { items: [obj('a', '1')], resourceVersion: '30' });

@@ -48,6 +48,8 @@ class Expired extends Error {}
 export class Reflector {
   readonly #o: ReflectorOptions;
   readonly #cache = new Map<string, WireObject>();
+  /** `list()`'s answer while the cache is unchanged. */
+  #listed: readonly WireObject[] | null = null;
   #synced = false;
   #syncedWaiters: (() => void)[] = [];
   #failingSince: number | null = null;
@@ -70,8 +72,13 @@ export class Reflector {
     return this.#cache.get(key);
   }
 
-  list(): WireObject[] {
-    return [...this.#cache.values()];
+  /**
+   * The cached objects. The same array until the cache changes, so a round over an unchanged kind
+   * allocates nothing (at 10 000 Services, a fresh copy per round was garbage in every round).
+   */
+  list(): readonly WireObject[] {
+    this.#listed ??= [...this.#cache.values()];
+    return this.#listed;
   }
 
   get size(): number {
@@ -108,6 +115,7 @@ export class Reflector {
     const changed = fresh.size !== this.#cache.size || [...fresh].some(([k, o]) => resourceVersionOf(this.#cache.get(k) ?? {}) !== resourceVersionOf(o));
     this.#cache.clear();
     for (const [k, o] of fresh) this.#cache.set(k, o);
+    this.#listed = null;
     if (!this.#synced) {
       this.#synced = true;
       for (const w of this.#syncedWaiters.splice(0)) w();
@@ -135,6 +143,7 @@ export class Reflector {
       const key = objectKey(e.object);
       if (e.type === 'DELETED') this.#cache.delete(key);
       else this.#cache.set(key, trimObject(e.object));
+      this.#listed = null;
       this.#o.onChange();
     }, both);
     if (expired) throw new Expired();

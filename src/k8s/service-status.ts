@@ -115,12 +115,13 @@ const sameCondition = (a: Condition | null, b: Condition | null): boolean =>
   a === b || (a !== null && b !== null && a.status === b.status && a.reason === b.reason && a.message === b.message && (a.observedGeneration ?? 0) === (b.observedGeneration ?? 0));
 
 /**
- * The writes that make each Service show its decision. `services` are the current objects by key;
+ * The writes that make each Service show its decision. `services` gives the current objects by key;
  * a decision for a Service not among them (deleted meanwhile) needs nothing.
  */
-export function statusWrites(decisions: readonly ServiceDecision[], services: ReadonlyMap<string, WireObject>, now: number, settled?: SettledCache): StatusWrite[] {
+export function statusWrites(decisions: readonly ServiceDecision[], services: { get(key: string): WireObject | undefined }, now: number, settled?: SettledCache): StatusWrite[] {
   const writes: StatusWrite[] = [];
-  for (const d of decisions) {
+  for (let i = 0; i < decisions.length; i += 1) {
+    const d = decisions[i] as ServiceDecision;
     const obj = services.get(d.key);
     if (obj === undefined) continue;
     if (settled?.get(d) === obj) continue;

@@ -6,9 +6,10 @@
 
 import { parseInput } from '../api/input.ts';
 import type { SpeakerSnapshot, SpeakerStore } from '../speaker/loop.ts';
-import type { ApiError, KubeClient } from './client.ts';
+import type { ApiError, KubeClient, WireObject } from './client.ts';
 import { controllerPaths } from './controller-store.ts';
 import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
+import type { Allocations } from '../controller/reconcile.ts';
 import { type RecordCache, allocationsFromServices } from './service-status.ts';
 import { WatchSet } from './watch-set.ts';
 
@@ -37,9 +38,17 @@ export function k8sSpeakerStore(o: K8sSpeakerStoreOptions): SpeakerStore & { rea
   });
   const kinds = Object.keys(speakerPaths(o.namespace)) as Kind[];
   const records: RecordCache = new WeakMap();
+  // The same allocations map while neither the Services nor the pools changed (an EndpointSlice or
+  // Node update), so what is built from it downstream is built once.
+  let held: { readonly services: readonly WireObject[]; readonly pools: readonly WireObject[]; readonly allocations: Allocations } | null = null;
   const snapshot = (): SpeakerSnapshot => {
-    const pools = parseInput(set.list('pools')).config.pools;
-    return { objects: kinds.flatMap((k) => set.list(k)), loadErrors: [], allocations: allocationsFromServices(set.list('services'), pools, records) };
+    const services = set.list('services');
+    const poolObjects = set.list('pools');
+    if (held === null || held.services !== services || held.pools !== poolObjects) {
+      const pools = parseInput(poolObjects).config.pools;
+      held = { services, pools: poolObjects, allocations: allocationsFromServices(services, pools, records) };
+    }
+    return { objects: set.concat(kinds), loadErrors: [], allocations: held.allocations };
   };
   return { set, watch: (onSnapshot, signal) => set.run(() => onSnapshot(snapshot()), signal) };
 }

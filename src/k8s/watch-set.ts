@@ -16,6 +16,7 @@ export type WatchSetOptions<K extends string> = {
 export class WatchSet<K extends string> {
   readonly reflectors: Readonly<Record<K, Reflector>>;
   #dirty = false;
+  #concat: { readonly lists: readonly (readonly WireObject[])[]; readonly all: readonly WireObject[] } | null = null;
   #wake: (() => void) | null = null;
 
   constructor(o: WatchSetOptions<K>) {
@@ -33,8 +34,22 @@ export class WatchSet<K extends string> {
     this.reflectors = out;
   }
 
-  list(kind: K): WireObject[] {
+  list(kind: K): readonly WireObject[] {
     return this.reflectors[kind].list();
+  }
+
+  /**
+   * The objects of `kinds`, in that order: the same array while none of them changed (each
+   * reflector keeps its list until its cache changes), so the parse cache's identity check is all
+   * an unchanged round costs.
+   */
+  concat(kinds: readonly K[]): readonly WireObject[] {
+    const lists = kinds.map((k) => this.list(k));
+    const last = this.#concat;
+    if (last !== null && last.lists.length === lists.length && last.lists.every((l, i) => l === lists[i])) return last.all;
+    const all = ([] as WireObject[]).concat(...lists);
+    this.#concat = { lists, all };
+    return all;
   }
 
   /** Asks for another round even without a change (e.g. to retry failed writes). */

@@ -1,6 +1,7 @@
 // The speaker's BGP handler: each valid view becomes this node's frr.conf, handed to the
 // single FRR writer (the apply queue). A view that cannot be rendered changes nothing in FRR.
 
+import { allocatedIPs } from '../../controller/allocated-ips.ts';
 import type { ServiceKey } from '../../api/model.ts';
 import type { IP } from '../../net/ip.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -42,7 +43,7 @@ export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly l
       const snap: BGPSnapshot = {
         config: view.input.config,
         services: view.input.services,
-        allocations: new Map([...view.allocations].map(([k, a]) => [k, a.ips])),
+        allocations: allocatedIPs(view.allocations),
         nodes: view.input.nodes,
         endpointSlices: view.input.endpointSlices,
         options: { ignoreExcludeLB: o.ignoreExcludeLB },

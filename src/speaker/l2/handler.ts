@@ -2,6 +2,7 @@
 // (heartbeats), answers ARP/NDP for what this node owns on every eligible interface, and sends
 // gratuitous bursts on take-over and after every membership change. I/O comes in through ports.
 
+import { allocatedIPs } from '../../controller/allocated-ips.ts';
 import type { ServiceKey } from '../../api/model.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { L2Metrics } from '../../metrics/l2-metrics.ts';
@@ -132,7 +133,7 @@ class L2Speaker {
   #electAll(live: ReadonlySet<string> | null): Election[] {
     const view = this.#view;
     if (view === null) return [];
-    const allocations = new Map([...view.allocations].map(([k, a]) => [k, a.ips]));
+    const allocations = allocatedIPs(view.allocations);
     return electL2({ input: view.input, allocations, liveSpeakers: live, ignoreExcludeLB: this.#o.ignoreExcludeLB, excludeInterfaces: this.#o.excludeInterfaces });
   }
 
