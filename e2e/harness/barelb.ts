@@ -15,14 +15,21 @@ const STOP_GRACE_MS = 5_000;
 
 /**
  * How the image runs barelb (Dockerfile.speaker): the build in dist/ (`npm run build`, part of
- * `npm test`) under the image's NODE_OPTIONS, read from the Dockerfile so tests cannot drift from
- * what ships.
+ * `npm test`) under the image's NODE_OPTIONS and the node flags of its ENTRYPOINT, read from the
+ * Dockerfile so tests cannot drift from what ships.
  */
 export function imageRuntime(): { readonly built: true; readonly nodeArgs: readonly string[] } {
   if (!existsSync(builtEntry)) throw new Error(`${builtEntry} is missing: run \`npm run build\` first (npm test does)`);
-  const options = /NODE_OPTIONS=(\S+)/.exec(readFileSync(join(repo, 'Dockerfile.speaker'), 'utf8'))?.[1];
+  const dockerfile = readFileSync(join(repo, 'Dockerfile.speaker'), 'utf8');
+  const options = /NODE_OPTIONS=(\S+)/.exec(dockerfile)?.[1];
   if (options === undefined) throw new Error('Dockerfile.speaker sets no NODE_OPTIONS');
-  return { built: true, nodeArgs: options.split(' ') };
+  // ENTRYPOINT ["node", <V8 flags>..., "/opt/barelb/dist/bin/barelb.js"]: the flags between.
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  const argv = entrypoint === undefined ? null : (JSON.parse(entrypoint) as unknown);
+  if (!Array.isArray(argv) || argv[0] !== 'node' || !String(argv.at(-1)).endsWith('/dist/bin/barelb.js')) {
+    throw new Error(`Dockerfile.speaker: expected ENTRYPOINT ["node", flags..., ".../dist/bin/barelb.js"], found ${entrypoint ?? 'none'}`);
+  }
+  return { built: true, nodeArgs: [...options.split(' '), ...argv.slice(1, -1).map(String)] };
 }
 
 export type BarelbProcessOptions = {
