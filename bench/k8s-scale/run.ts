@@ -84,19 +84,20 @@ async function waitReady(address: string, budgetMs: number): Promise<number> {
   throw new Error(`${address} not ready within ${budgetMs} ms`);
 }
 
-/** The image's way (dist/ under the Dockerfile's NODE_OPTIONS), built first; `--sources` runs src/*.ts with Node's defaults, for comparison. */
-function runtime(): { readonly built: boolean; readonly nodeArgs: readonly string[]; readonly label: string } {
-  if (values.sources === true) return { built: false, nodeArgs: [], label: 'sources (src/*.ts), Node defaults' };
+/** The image's way (dist/ under the Dockerfile's environment and node flags), built first; `--sources` runs src/*.ts with Node's defaults, for comparison. */
+function runtime(): { readonly built: boolean; readonly nodeArgs: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly label: string } {
+  if (values.sources === true) return { built: false, nodeArgs: [], env: {}, label: 'sources (src/*.ts), Node defaults' };
   log('building dist/ (npm run build), as the image does');
   execFileSync(process.execPath, [join(import.meta.dirname, '../../node_modules/typescript/bin/tsc'), '-p', join(import.meta.dirname, '../../tsconfig.build.json')], { stdio: 'inherit' });
   const image = imageRuntime();
-  return { ...image, label: `build (dist/), ${image.nodeArgs.join(' ')} (as Dockerfile.speaker)` };
+  const env = Object.entries(image.env).map(([k, v]) => `${k}=${v}`).join(' ');
+  return { ...image, label: `build (dist/), ${env} node ${image.nodeArgs.join(' ')} (as Dockerfile.speaker)` };
 }
 
 async function main(): Promise<void> {
   const teardown = new Teardown();
   const run = runtime();
-  const how = { built: run.built, nodeArgs: run.nodeArgs };
+  const how = { built: run.built, nodeArgs: run.nodeArgs, env: run.env };
   // Ctrl-C: stop what was started (apiserver, etcd, barelb, FRR, namespaces) before exiting.
   process.once('SIGINT', () => void teardown.run().finally(() => process.exit(130)));
   const result: Record<string, unknown> = { services: N, machine: { host: hostname(), cpu: cpus()[0]?.model, cores: cpus().length }, date: new Date().toISOString(), node: process.version, runtime: run.label };
@@ -184,7 +185,8 @@ async function main(): Promise<void> {
   }
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${N}${run.built ? '' : '-sources'}.json`);
+  // Date and time: two runs on one day must not overwrite each other.
+  const file = join(dir, `${new Date().toISOString().slice(0, 16).replace(':', '-')}-${N}${run.built ? '' : '-sources'}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   log(`results: ${file}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -15,13 +15,20 @@ const STOP_GRACE_MS = 5_000;
 
 /**
  * How the image runs barelb (Dockerfile.speaker): the build in dist/ (`npm run build`, part of
- * `npm test`) under the image's NODE_OPTIONS and the node flags of its ENTRYPOINT, read from the
- * Dockerfile so tests cannot drift from what ships.
+ * `npm test`) with the image's environment (NODE_OPTIONS given as node flags) and the node flags of
+ * its ENTRYPOINT, read from the Dockerfile so tests cannot drift from what ships.
  */
-export function imageRuntime(): { readonly built: true; readonly nodeArgs: readonly string[] } {
+export function imageRuntime(): { readonly built: true; readonly nodeArgs: readonly string[]; readonly env: Readonly<Record<string, string>> } {
   if (!existsSync(builtEntry)) throw new Error(`${builtEntry} is missing: run \`npm run build\` first (npm test does)`);
   const dockerfile = readFileSync(join(repo, 'Dockerfile.speaker'), 'utf8');
-  const options = /NODE_OPTIONS=(\S+)/.exec(dockerfile)?.[1];
+  const env: Record<string, string> = {};
+  for (const line of dockerfile.matchAll(/^ENV\s+(.+)$/gm)) {
+    for (const pair of (line[1] ?? '').trim().split(/\s+/)) {
+      const at = pair.indexOf('=');
+      if (at > 0) env[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+  }
+  const { NODE_OPTIONS: options, ...rest } = env;
   if (options === undefined) throw new Error('Dockerfile.speaker sets no NODE_OPTIONS');
   // ENTRYPOINT ["node", <V8 flags>..., "/opt/barelb/dist/bin/barelb.js"]: the flags between.
   const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
@@ -29,7 +36,7 @@ export function imageRuntime(): { readonly built: true; readonly nodeArgs: reado
   if (!Array.isArray(argv) || argv[0] !== 'node' || !String(argv.at(-1)).endsWith('/dist/bin/barelb.js')) {
     throw new Error(`Dockerfile.speaker: expected ENTRYPOINT ["node", flags..., ".../dist/bin/barelb.js"], found ${entrypoint ?? 'none'}`);
   }
-  return { built: true, nodeArgs: [...options.split(' '), ...argv.slice(1, -1).map(String)] };
+  return { built: true, nodeArgs: [...options.split(' '), ...argv.slice(1, -1).map(String)], env: rest };
 }
 
 export type BarelbProcessOptions = {
@@ -40,6 +47,8 @@ export type BarelbProcessOptions = {
   readonly built?: boolean;
   /** Node/V8 flags before the entry, e.g. the image's NODE_OPTIONS. */
   readonly nodeArgs?: readonly string[];
+  /** Added to the environment, e.g. the image's. */
+  readonly env?: Readonly<Record<string, string>>;
 };
 
 export class BarelbProcess {
@@ -65,7 +74,7 @@ export class BarelbProcess {
     const log = openSync(logPath, 'a');
     const argv = [nodeBin, ...(options.nodeArgs ?? []), options.built === true ? builtEntry : entry, ...args];
     const [file, ...rest] = options.netns === undefined ? argv : ['ip', 'netns', 'exec', options.netns.name, ...argv];
-    const child = spawn(file ?? nodeBin, rest, { stdio: ['ignore', log, log], cwd: repo });
+    const child = spawn(file ?? nodeBin, rest, { stdio: ['ignore', log, log], cwd: repo, env: { ...process.env, ...options.env } });
     closeSync(log);
     if (child.pid === undefined) throw new Error(`barelb ${args.join(' ')} did not start`);
     tracked.addPid(child.pid);
