@@ -1,21 +1,17 @@
 // `barelb controller`: the controller process until SIGTERM/SIGINT. Local mode (`--local DIR`)
 // records addresses in DIR/.barelb/state.json; otherwise it runs against the Kubernetes API,
 // writing Service status, Events and pool counters, with leader election on a Lease.
+//
+// Each mode imports its own modules when it starts: in a cluster the process never holds local
+// mode's directory watcher and manifest reader, and in local mode never the API client.
 
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { Controller, type ControllerStore } from '../controller/loop.ts';
 import { createLogger, type Logger, type LogLevel } from '../log/logger.ts';
 import { controllerMetrics } from '../metrics/controller-metrics.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
-import { systemClock } from '../speaker/bgp/state/watcher.ts';
-import { localControllerStore } from '../store/local-controller-store.ts';
-import { kubeClient } from '../k8s/client.ts';
-import { loadApiAccess } from '../k8s/kubeconfig.ts';
-import { ConfigStateReporter } from '../k8s/config-state.ts';
-import { FIELD_MANAGER, k8sControllerStore } from '../k8s/controller-store.ts';
-import { EventRecorder } from '../k8s/events.ts';
-import { LeaderElection } from '../k8s/leader.ts';
 
 export type KubernetesOptions = {
   readonly kubeconfig: string | null;
@@ -34,6 +30,12 @@ export type ControllerCommandOptions = {
   readonly signal: AbortSignal;
 };
 
+/**
+ * Resolves after `ms`, or at once when `signal` aborts (never rejects). The BGP state watcher's
+ * systemClock does the same, but importing it would load FRR's JSON decoders (and zod) here.
+ */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
+
 export const defaultIdentity = (): string => process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`;
 
 export async function runController(o: ControllerCommandOptions): Promise<number> {
@@ -46,6 +48,7 @@ export async function runController(o: ControllerCommandOptions): Promise<number
   const server = o.metricsAddress === null ? null : await startMetricsServer(o.metricsAddress, registry, { ready: () => ready() });
   try {
     if (o.local !== null) {
+      const { localControllerStore } = await import('../store/local-controller-store.ts');
       const store = localControllerStore(o.local, (e) => logger.error({ error: String(e) }, 'reading the local directory failed'));
       const controller = makeController(store);
       ready = () => controller.status.ready;
@@ -68,6 +71,14 @@ async function runOnKubernetes(
   makeController: (store: ControllerStore) => Controller,
   setReady: (ready: () => boolean) => void,
 ): Promise<void> {
+  const [{ kubeClient }, { loadApiAccess }, { ConfigStateReporter }, { FIELD_MANAGER, k8sControllerStore }, { EventRecorder }, { LeaderElection }] = await Promise.all([
+    import('../k8s/client.ts'),
+    import('../k8s/kubeconfig.ts'),
+    import('../k8s/config-state.ts'),
+    import('../k8s/controller-store.ts'),
+    import('../k8s/events.ts'),
+    import('../k8s/leader.ts'),
+  ]);
   const k = o.kubernetes;
   const client = kubeClient(await loadApiAccess({ kubeconfig: k.kubeconfig }));
   const writes = new Counter({ name: 'barelb_k8s_writes_total', help: 'Writes to the API server by target and result', labelNames: ['target', 'result'], registers: [registry] });
@@ -94,7 +105,7 @@ async function runOnKubernetes(
       client,
       namespace: k.namespace,
       logger,
-      clock: systemClock,
+      clock: { sleep },
       now: Date.now,
       events,
       onWrite: (target, ok) => writes.inc({ target, result: ok ? 'ok' : 'error' }),
@@ -110,7 +121,7 @@ async function runOnKubernetes(
     await lead(o.signal);
     return;
   }
-  const election = new LeaderElection({ client, namespace: k.namespace, name: k.leaseName, identity: k.identity, logger, clock: { now: Date.now, sleep: systemClock.sleep } });
+  const election = new LeaderElection({ client, namespace: k.namespace, name: k.leaseName, identity: k.identity, logger, clock: { now: Date.now, sleep } });
   // A standby is ready (it serves as soon as it wins); readiness of the leader follows its first sync.
   setReady(() => !election.leading);
   await election.run(o.signal, lead);

@@ -1,18 +1,19 @@
 // The `barelb` command line: argument parsing (commander) and dispatch to commands.
 // Exit statuses: 0 success, 1 the input is invalid, 2 usage error.
+//
+// Only the command line is defined up front; each command's implementation is imported when its
+// action runs. A long-running controller or speaker then never holds the lab, migrate, explain or
+// render code (and their dependencies) in memory; src/cli/lazy-imports.test.ts keeps it so.
 
 import { Command, CommanderError, Option } from 'commander';
 import type { CliIO } from './io.ts';
-import { runPlan } from './plan.ts';
 import { addRenderCommand } from './render-command.ts';
 import { addExplainCommand } from './explain-command.ts';
 import { addMigrateCommand } from './migrate-command.ts';
 import { addLabCommand } from './lab-command.ts';
-import { defaultIdentity, runController } from './controller-command.ts';
-import { defaultHostname, runSpeaker } from './speaker-command.ts';
 import type { SpeakerProtocolOptions } from './speaker-handlers.ts';
-import { addBgpFlags, bgpOptionsFromFlags, type BgpFlags } from './speaker-bgp.ts';
-import { addL2Flags, l2OptionsFromFlags, type L2Flags } from './speaker-l2.ts';
+import { addBgpFlags, defaultHostname, type BgpFlags } from './speaker-bgp-flags.ts';
+import { addL2Flags, type L2Flags } from './speaker-l2-flags.ts';
 import { logLevels, type LogLevel } from '../log/logger.ts';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -32,7 +33,7 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--lb-class <name>', 'only handle Services of this loadBalancerClass (default: Services without a class)')
     .action((opts: { file: string[]; output: 'table' | 'json'; lbClass?: string }) => {
-      setResult(runPlan({ files: opts.file, output: opts.output, loadBalancerClass: opts.lbClass ?? null }, io));
+      setResult(import('./plan.ts').then(({ runPlan }) => runPlan({ files: opts.file, output: opts.output, loadBalancerClass: opts.lbClass ?? null }, io)));
     });
   program
     .command('controller')
@@ -46,7 +47,8 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .option('--metrics-address <host:port>', 'serve /metrics, /healthz and /readyz here')
     .option('--lb-class <name>', 'only handle Services of this loadBalancerClass')
-    .action((opts: { local?: string; kubeconfig?: string; namespace: string; leaderElect: boolean; leaseName: string; identity?: string; logLevel: LogLevel; metricsAddress?: string; lbClass?: string }) => {
+    .action(async (opts: { local?: string; kubeconfig?: string; namespace: string; leaderElect: boolean; leaseName: string; identity?: string; logLevel: LogLevel; metricsAddress?: string; lbClass?: string }) => {
+      const { defaultIdentity, runController } = await import('./controller-command.ts');
       const kubernetes = { kubeconfig: opts.kubeconfig ?? null, namespace: opts.namespace, leaderElect: opts.leaderElect, leaseName: opts.leaseName, identity: opts.identity ?? defaultIdentity() };
       setResult(runController({ local: opts.local ?? null, kubernetes, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, signal }));
     });
@@ -65,8 +67,8 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
     .option('--metrics-address <host:port>', 'serve /metrics, /healthz and /readyz here')
     .option('--no-l2', 'do not answer ARP/NDP');
   addL2Flags(addBgpFlags(speaker, defaultHostname())).action(async (opts: { local?: string; kubeconfig?: string; namespace: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; l2: boolean } & BgpFlags & L2Flags) => {
-    const bgp = opts.bgp ? bgpOptionsFromFlags(opts, opts.logLevel) : null;
-    const l2 = opts.l2 ? await l2OptionsFromFlags(opts) : null;
+    const bgp = opts.bgp ? (await import('./speaker-bgp.ts')).bgpOptionsFromFlags(opts, opts.logLevel) : null;
+    const l2 = opts.l2 ? await (await import('./speaker-l2.ts')).l2OptionsFromFlags(opts) : null;
     if ((bgp !== null && !bgp.ok) || (l2 !== null && !l2.ok)) {
       const usage = [bgp, l2].flatMap((r) => (r !== null && !r.ok ? [r.error] : []));
       io.stderr(usage.map((u) => `error: ${u}\n`).join(''));
@@ -77,6 +79,7 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
       bgp: bgp === null ? { enabled: false } : { enabled: true, ...bgp.value },
       l2: l2 === null ? { enabled: false } : { enabled: true, ...l2.value },
     };
+    const { runSpeaker } = await import('./speaker-command.ts');
     setResult(runSpeaker({ local: opts.local ?? null, kubeconfig: opts.kubeconfig ?? null, namespace: opts.namespace, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, protocols, signal }));
   });
   return program;

@@ -1,9 +1,9 @@
-// Registers `barelb render` on the command line (flags -> RenderCliOptions).
+// Registers `barelb render` on the command line (flags -> RenderCliOptions). render.ts, and with
+// it the FRR templates, loads only when the command runs, so other barelb processes never hold it.
 
 import { Option, type Command } from 'commander';
 import { speakerLogLevels, type SpeakerLogLevel } from '../speaker/bgp/log-level.ts';
 import type { CliIO } from './io.ts';
-import { runRender } from './render.ts';
 
 type RenderFlags = {
   file: string[];
@@ -41,6 +41,6 @@ export function addRenderCommand(program: Command, io: CliIO, setResult: (p: Pro
         ignoreExcludeLB: o.ignoreExcludeLb === true,
         loadBalancerClass: o.lbClass ?? null,
       };
-      setResult(runRender(options, io));
+      setResult(import('./render.ts').then(({ runRender }) => runRender(options, io)));
     });
 }

@@ -1,14 +1,14 @@
-// The speaker's BGP wiring: its command-line flags, and the handler built over the real ports:
-// vtysh/frr-reload.py (VtyshPort, with bgpd-only batches sent to bgpd's vty socket by
-// VtySocketPort when it is there), the single FRR writer (ApplyQueue + Applier), the FRR restart
-// watch on FRR's runtime directory, and the session watcher (FrrStateWatcher) with its metrics.
+// The speaker's BGP wiring: validation of its flags (defined in speaker-bgp-flags.ts), and the
+// handler built over the real ports: vtysh/frr-reload.py (VtyshPort, with bgpd-only batches sent
+// to bgpd's vty socket by VtySocketPort when it is there), the single FRR writer (ApplyQueue +
+// Applier), the FRR restart watch on FRR's runtime directory, and the session watcher
+// (FrrStateWatcher) with its metrics.
 //
 // Paths are given as FRR sees them. `--frr-root` is where FRR's filesystem root is from here: `/`
 // for the sidecar (shared volumes), a chroot in the e2e tests and the lab.
 
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
 import { splitServiceKey } from '../api/model.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { LogLevel } from '../log/logger.ts';
@@ -26,6 +26,7 @@ import { bgpHandler } from '../speaker/bgp/handler.ts';
 import { frrLogLevelFor, parseFrrLogLevel, type FrrLogLevel } from '../speaker/bgp/log-level.ts';
 import { FrrStateWatcher } from '../speaker/bgp/state/watcher.ts';
 import { vtyshQuery } from '../speaker/bgp/state/vtysh-query.ts';
+import type { BgpFlags } from './speaker-bgp-flags.ts';
 import type { BuiltHandler, HandlerContext } from './speaker-handlers.ts';
 
 export type BgpOptions = {
@@ -50,48 +51,6 @@ export type BgpOptions = {
   readonly pollIntervalMs: number;
   readonly verifyEveryMs: number;
 };
-
-/** The flags as commander hands them over. */
-export type BgpFlags = {
-  readonly vtysh: string;
-  readonly frrReload: string;
-  readonly frrPathspace?: string;
-  readonly frrRoot: string;
-  readonly frrConfig?: string;
-  readonly frrRunDir?: string;
-  readonly frrScratchDir: string;
-  readonly frrVtySocket: boolean;
-  readonly hostname: string;
-  readonly frrLogLevel?: string;
-  readonly ignoreExcludeLb: boolean;
-  readonly frrPollInterval: number;
-  readonly frrVerifyInterval: number;
-};
-
-const integer = (min: number, max: number) => (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
-  return n;
-};
-
-/** Adds the BGP flags to the `speaker` command. */
-export function addBgpFlags(cmd: Command, defaultHostname: string): Command {
-  return cmd
-    .option('--no-bgp', 'do not drive FRR')
-    .option('--vtysh <command>', 'BGP: how to run vtysh, split on spaces (no shell)', 'vtysh')
-    .option('--frr-reload <command>', 'BGP: how to run frr-reload.py, split on spaces (used only for router-id, ASN or VRF changes)', '/usr/lib/frr/frr-reload.py')
-    .option('--frr-pathspace <name>', 'BGP: FRR pathspace (vtysh -N NAME) when FRR runs with one')
-    .option('--frr-root <dir>', "BGP: FRR's filesystem root as seen from here (a chroot; / for a sidecar sharing volumes)", '/')
-    .option('--frr-config <path>', 'BGP: frr.conf as FRR sees it; the applied config is written there (default /etc/frr[/PATHSPACE]/frr.conf)')
-    .option('--frr-run-dir <path>', "BGP: FRR's runtime directory as FRR sees it, watched for restarts; bgpd batches go to its bgpd.vty (default /run/frr[/PATHSPACE])")
-    .option('--frr-scratch-dir <path>', 'BGP: directory for vtysh batch files, as FRR sees it', '/tmp')
-    .option('--no-frr-vty-socket', "BGP: send every batch through vtysh, never straight to bgpd's vty socket (<run dir>/bgpd.vty)")
-    .option('--hostname <name>', 'BGP: hostname line of frr.conf', defaultHostname)
-    .option('--frr-log-level <level>', 'BGP: FRR log level (FRR or speaker level name; default from --log-level)')
-    .option('--ignore-exclude-lb', 'BGP and L2: announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers too', false)
-    .addOption(new Option('--frr-poll-interval <ms>', 'BGP: read BGP/BFD session state this often').argParser(integer(100, 600_000)).default(2_000))
-    .addOption(new Option('--frr-verify-interval <ms>', "BGP: read FRR's running config back this often while idle and repair drift (0: never)").argParser(integer(0, 86_400_000)).default(60_000));
-}
 
 const argv = (flag: string, text: string): Result<readonly [string, ...string[]], string> => {
   const words = text.split(' ').filter((w) => w !== '');

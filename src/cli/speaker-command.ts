@@ -1,20 +1,16 @@
 // `barelb speaker --node NAME`: the per-node speaker until SIGTERM/SIGINT, on the Kubernetes API or,
 // with `--local DIR`, in local mode.
+//
+// Each mode imports its own modules when it starts: on Kubernetes the process never holds local
+// mode's directory watcher and manifest reader, and in local mode never the API client.
 
-import { hostname } from 'node:os';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { createLogger, type LogLevel } from '../log/logger.ts';
+import type { Announcement } from '../k8s/announcement-status.ts';
+import type { ConfigStateReporter } from '../k8s/config-state.ts';
+import { createLogger, type Logger, type LogLevel } from '../log/logger.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
-import { Speaker } from '../speaker/loop.ts';
-import { kubeClient } from '../k8s/client.ts';
-import { loadApiAccess } from '../k8s/kubeconfig.ts';
-import { AnnouncementStatusWriter, type Announcement } from '../k8s/announcement-status.ts';
-import { ConfigStateReporter } from '../k8s/config-state.ts';
-import { EventRecorder } from '../k8s/events.ts';
-import { k8sSpeakerStore } from '../k8s/speaker-store.ts';
 import { systemClock } from '../speaker/bgp/state/watcher.ts';
-import type { SpeakerStore } from '../speaker/loop.ts';
-import { localSpeakerStore } from '../store/local-speaker-store.ts';
+import { Speaker, type SpeakerStore } from '../speaker/loop.ts';
 import { buildHandlers, type SpeakerProtocolOptions } from './speaker-handlers.ts';
 
 export type SpeakerCommandOptions = {
@@ -28,31 +24,23 @@ export type SpeakerCommandOptions = {
   readonly signal: AbortSignal;
 };
 
-export const defaultHostname = (): string => hostname();
-
 export async function runSpeaker(o: SpeakerCommandOptions): Promise<number> {
   const logger = createLogger('speaker', o.logLevel).child({ node: o.node });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'barelb_speaker_' });
   const loaded = new Gauge({ name: 'barelb_k8s_client_config_loaded_bool', help: '1 once a valid configuration has been loaded', registers: [registry] });
   const stale = new Gauge({ name: 'barelb_k8s_client_config_stale_bool', help: '1 while the newest configuration is invalid', registers: [registry] });
-  const client = o.local === null ? kubeClient(await loadApiAccess({ kubeconfig: o.kubeconfig })) : null;
-  const statusWriter = client === null ? null : new AnnouncementStatusWriter({ client, namespace: o.namespace, node: o.node, fieldManager: `barelb-speaker-${o.node}`, onError: (e) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, 'could not write ServiceL2Status/ServiceBGPStatus') });
+  const kube = o.local === null ? await onKubernetes(o, logger) : null;
   const handlers = await buildHandlers(o.protocols, {
     node: o.node,
     logger,
     registry,
     signal: o.signal,
     clock: Date.now,
-    ...(statusWriter === null ? {} : { announcements: (protocol: 'l2' | 'bgp', list: readonly Announcement[]) => statusWriter.set(protocol, list) }),
+    ...(kube === null ? {} : { announcements: kube.announcements }),
   });
-  const store: SpeakerStore =
-    client === null
-      ? localSpeakerStore(o.local ?? '.', (e) => logger.error({ error: String(e) }, 'reading the local directory failed'))
-      : k8sSpeakerStore({ client, namespace: o.namespace, logger, clock: systemClock });
-  const warn = (what: string) => (e: unknown) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, what);
-  const events = client === null ? null : new EventRecorder({ client, controller: 'barelb.io/speaker', instance: o.node, now: Date.now, onError: warn('could not record an Event') });
-  const config = client === null || events === null ? null : new ConfigStateReporter({ client, namespace: o.namespace, name: `speaker-${o.node}`, events, now: Date.now, fieldManager: `barelb-speaker-${o.node}`, onError: warn('could not write ConfigurationState') });
+  const store = kube?.store ?? (await localStore(o.local ?? '.', logger));
+  const config = kube?.config ?? null;
   const speaker = new Speaker({
     node: o.node,
     store,
@@ -74,4 +62,37 @@ export async function runSpeaker(o: SpeakerCommandOptions): Promise<number> {
     logger.info({}, 'speaker stopped');
   }
   return 0;
+}
+
+type KubernetesParts = {
+  readonly store: SpeakerStore;
+  /** Where the protocols report what they announce (ServiceL2Status/ServiceBGPStatus). */
+  readonly announcements: (protocol: 'l2' | 'bgp', list: readonly Announcement[]) => void;
+  readonly config: ConfigStateReporter;
+};
+
+/** The API client and what the speaker builds on it. Constructors start nothing. */
+async function onKubernetes(o: SpeakerCommandOptions, logger: Logger): Promise<KubernetesParts> {
+  const [{ kubeClient }, { loadApiAccess }, { AnnouncementStatusWriter }, { ConfigStateReporter }, { EventRecorder }, { k8sSpeakerStore }] = await Promise.all([
+    import('../k8s/client.ts'),
+    import('../k8s/kubeconfig.ts'),
+    import('../k8s/announcement-status.ts'),
+    import('../k8s/config-state.ts'),
+    import('../k8s/events.ts'),
+    import('../k8s/speaker-store.ts'),
+  ]);
+  const client = kubeClient(await loadApiAccess({ kubeconfig: o.kubeconfig }));
+  const warn = (what: string) => (e: unknown) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, what);
+  const statusWriter = new AnnouncementStatusWriter({ client, namespace: o.namespace, node: o.node, fieldManager: `barelb-speaker-${o.node}`, onError: warn('could not write ServiceL2Status/ServiceBGPStatus') });
+  const events = new EventRecorder({ client, controller: 'barelb.io/speaker', instance: o.node, now: Date.now, onError: warn('could not record an Event') });
+  return {
+    store: k8sSpeakerStore({ client, namespace: o.namespace, logger, clock: systemClock }),
+    announcements: (protocol, list) => statusWriter.set(protocol, list),
+    config: new ConfigStateReporter({ client, namespace: o.namespace, name: `speaker-${o.node}`, events, now: Date.now, fieldManager: `barelb-speaker-${o.node}`, onError: warn('could not write ConfigurationState') }),
+  };
+}
+
+async function localStore(dir: string, logger: Logger): Promise<SpeakerStore> {
+  const { localSpeakerStore } = await import('../store/local-speaker-store.ts');
+  return localSpeakerStore(dir, (e) => logger.error({ error: String(e) }, 'reading the local directory failed'));
 }

@@ -1,20 +1,23 @@
-// The speaker's Layer-2 wiring: its command-line flags, their validation, and the handler built
-// over the real ports (AF_PACKET links, /sys/class/net scans, UDP heartbeats).
+// The speaker's Layer-2 wiring: validation of its flags (defined in speaker-l2-flags.ts), and the
+// handler built over the real ports (AF_PACKET links, /sys/class/net scans, UDP heartbeats).
 
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError, type Command } from 'commander';
 import { splitServiceKey } from '../api/model.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { l2Metrics } from '../metrics/l2-metrics.ts';
 import { defaultBurstPolicy } from '../speaker/l2/burst.ts';
-import { defaultHeartbeatPort, parseSecretRef, type HeartbeatKeySource } from '../speaker/l2/heartbeat/config.ts';
+import { parseSecretRef, type HeartbeatKeySource } from '../speaker/l2/heartbeat/config.ts';
 import { heartbeatDefaults } from '../speaker/l2/heartbeat/membership.ts';
 import { randomIncarnation, startUdpHeartbeats } from '../speaker/l2/heartbeat/udp.ts';
 import { l2Handler, realTimers } from '../speaker/l2/handler.ts';
 import { metallbDefaultExcludes } from '../speaker/l2/interfaces.ts';
 import { openRawLink } from '../speaker/l2/raw-socket.ts';
 import { scanSysfsInterfaces } from '../speaker/l2/sysfs-interfaces.ts';
+import type { L2Flags } from './speaker-l2-flags.ts';
 import type { BuiltHandler, HandlerContext } from './speaker-handlers.ts';
+
+// For callers of l2OptionsFromFlags.
+export type { L2Flags } from './speaker-l2-flags.ts';
 
 export type L2Options = {
   readonly keySource: HeartbeatKeySource;
@@ -29,38 +32,6 @@ export type L2Options = {
   /** Nodes labelled exclude-from-external-load-balancers stay candidates. */
   readonly ignoreExcludeLB: boolean;
 };
-
-/** The flags as commander hands them over. */
-export type L2Flags = {
-  readonly heartbeatSecret?: string;
-  readonly heartbeatKeyFile?: string;
-  readonly heartbeatPort: number;
-  readonly heartbeatInterval: number;
-  readonly heartbeatMissed: number;
-  readonly l2ExcludeInterface?: string[];
-  readonly l2RefreshInterval?: number;
-  /** Shared with BGP: `--ignore-exclude-lb`. */
-  readonly ignoreExcludeLb?: boolean;
-};
-
-const integer = (min: number, max: number) => (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
-  return n;
-};
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-/** Adds the L2 flags to the `speaker` command. */
-export function addL2Flags(cmd: Command): Command {
-  return cmd
-    .option('--heartbeat-secret <namespace/name>', 'L2: the Secret whose "key" (16+ bytes) signs heartbeats (HMAC-SHA256)')
-    .option('--heartbeat-key-file <path>', 'L2: a file holding the heartbeat key (16+ bytes), instead of a Secret')
-    .option('--heartbeat-port <port>', 'L2: UDP port of the heartbeats, on every node', integer(1, 65535), defaultHeartbeatPort)
-    .option('--heartbeat-interval <ms>', 'L2: send a heartbeat every this many ms', integer(10, 60_000), heartbeatDefaults.intervalMs)
-    .option('--heartbeat-missed <count>', `L2: a peer is dead after this many intervals without one (+${heartbeatDefaults.jitterMarginMs} ms)`, integer(1, 100), heartbeatDefaults.missedIntervals)
-    .option('--l2-exclude-interface <regex>', `L2: never answer on interfaces matching this (repeatable; replaces the default ${metallbDefaultExcludes.join(' ')})`, collect)
-    .option('--l2-refresh-interval <ms>', 'L2: after the take-over burst, announce owned addresses again every this many ms (default: never; for switches that forget MACs)', integer(1_000, 3_600_000));
-}
 
 /** Validates the flags and reads the key file; errors are usage errors. */
 export async function l2OptionsFromFlags(f: L2Flags): Promise<Result<L2Options, string>> {

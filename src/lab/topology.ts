@@ -8,9 +8,11 @@
 // Each node runs FRR (AS 64512) and a speaker; the controller runs in the router's namespace.
 import { join } from 'node:path';
 
+// Defined beside the command line, which shows it in --help without loading the lab.
+export { DEFAULT_LAB_DIR } from '../cli/lab-dir.ts';
+
 /** Every namespace, FRR pathspace and chroot entry the lab makes starts with this. */
 export const LAB_PREFIX = 'blab-';
-export const DEFAULT_LAB_DIR = '/var/lib/barelb-lab';
 
 export const ROUTER_ASN = 64500;
 export const NODE_ASN = 64512;
