@@ -5,8 +5,8 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.ts';
 import type { Announcement } from '../k8s/announcement-status.ts';
 import type { ProtocolHandler } from '../speaker/loop.ts';
-import { buildBgpHandler, type BgpOptions } from './speaker-bgp.ts';
-import { buildL2Handler, type L2Options } from './speaker-l2.ts';
+import type { BgpOptions } from './speaker-bgp.ts';
+import type { L2Options } from './speaker-l2.ts';
 
 export type HandlerContext = {
   readonly node: string;
@@ -29,8 +29,9 @@ export type BuiltHandler = ProtocolHandler & { readonly ready: () => boolean };
 export async function buildHandlers(options: SpeakerProtocolOptions, ctx: HandlerContext): Promise<BuiltHandler[]> {
   const handlers: BuiltHandler[] = [];
   // ---- BGP (FRR): src/cli/speaker-bgp.ts ----
-  if (options.bgp.enabled) handlers.push(await buildBgpHandler(options.bgp, ctx));
+  // Each protocol's code is loaded only when it is on: an L2-only speaker never holds FRR's.
+  if (options.bgp.enabled) handlers.push(await (await import('./speaker-bgp.ts')).buildBgpHandler(options.bgp, ctx));
   // ---- Layer 2 (ARP/NDP + heartbeats): src/cli/speaker-l2.ts ----
-  if (options.l2.enabled) handlers.push(await buildL2Handler(options.l2, ctx));
+  if (options.l2.enabled) handlers.push(await (await import('./speaker-l2.ts')).buildL2Handler(options.l2, ctx));
   return handlers;
 }
