@@ -30,7 +30,8 @@ export function announcedReporter(registry: Registry, protocol: AnnouncedProtoco
   return (announced) => {
     const next = new Map(announced.map((a) => [`${a.service} ${a.ip}`, a]));
     for (const [key, a] of present) if (!next.has(key)) gauge.remove({ service: a.service, protocol, node, ip: a.ip });
-    for (const a of next.values()) gauge.set({ service: a.service, protocol, node, ip: a.ip }, 1);
+    // Only new series: the others already read 1, and setting 10 000 labelled series costs a hash each.
+    for (const [key, a] of next) if (!present.has(key)) gauge.set({ service: a.service, protocol, node, ip: a.ip }, 1);
     present = next;
   };
 }

@@ -38,6 +38,27 @@ describe('BGP handler', () => {
     expect(submitted[0]).to.match(/^router bgp \d+/m);
   });
 
+  it('reports what it announces only when that changed, not on every view', async () => {
+    const reports: number[] = [];
+    const statuses: number[] = [];
+    const h = bgpHandler({
+      hostname: 'node-1', logLevel: 'informational', ignoreExcludeLB: false, logger: recordingLogger(), sink: { submit: () => undefined },
+      onAnnounced: (list) => void reports.push(list.length),
+      onNodeAnnouncement: (n) => void statuses.push(n.ips.length),
+    });
+    const view = viewOf(exampleObjects(), 'node-1');
+    await h.update(view);
+    await h.update({ ...view, input: { ...view.input, endpointSlices: [...view.input.endpointSlices] } });
+    await h.update({ ...view, allocations: new Map(view.allocations) });
+    expect(reports).to.have.length(1);
+    expect(statuses).to.have.length(1);
+    expect(reports[0]).to.be.greaterThan(0);
+    const fewer = new Map([...view.allocations].slice(1));
+    await h.update({ ...view, allocations: fewer });
+    expect(reports, 'an allocation went away').to.have.length(2);
+    expect(statuses).to.have.length(2);
+  });
+
   it('submits again when an allocation goes away, without the withdrawn prefix', async () => {
     const { h, submitted } = handlerWithSink();
     const view = viewOf(exampleObjects(), 'node-1');

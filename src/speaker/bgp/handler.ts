@@ -28,6 +28,8 @@ export type BgpHandlerOptions = {
   readonly onNodeAnnouncement?: (node: NodeAnnouncement) => void;
 };
 
+const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
 const announcedOnly = (ips: readonly IPAnnouncement[]) =>
   ips.flatMap((a) => (a.announced ? [{ service: a.service, ip: a.ip }] : []));
 
@@ -36,6 +38,8 @@ export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly l
   let lastError = '';
   // Services unchanged since the last view are not decided again, nor an unchanged node rendered.
   const renderer = new NodeRenderer();
+  /** The announcements last reported; the decision cache keeps an unchanged Service's objects. */
+  let reported: readonly IPAnnouncement[] | null = null;
   return {
     name: 'bgp',
     lastRendered: () => last,
@@ -65,8 +69,13 @@ export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly l
         return;
       }
       lastError = '';
-      o.onAnnounced?.(announcedOnly(node.ips));
-      o.onNodeAnnouncement?.(node);
+      // Reported only when an announcement changed: each report walks every Service (metrics,
+      // ServiceBGPStatus), and most rounds at scale are an endpoint or a status changing elsewhere.
+      if (reported === null || !sameItems(reported, node.ips)) {
+        o.onAnnounced?.(announcedOnly(node.ips));
+        o.onNodeAnnouncement?.(node);
+        reported = node.ips;
+      }
       if (rendered.value === last) return;
       last = rendered.value;
       o.sink.submit(rendered.value);
