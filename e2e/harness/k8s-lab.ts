@@ -173,12 +173,12 @@ export class K8sLab {
     await this.api.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.ns } });
   }
 
-  /** A Cluster LoadBalancer Service with a ready endpoint on every node, and its EndpointSlice. */
-  async createService(name: string): Promise<void> {
+  /** A Cluster LoadBalancer Service with a ready endpoint on every node, and its EndpointSlice; `spec` adds to its spec. */
+  async createService(name: string, spec: WireObject = {}): Promise<void> {
     const ports = [{ name: 'echo', port: ECHO_PORT, protocol: 'UDP' }];
     await this.api.create(`/api/v1/namespaces/${this.ns}/services`, {
       apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: this.ns },
-      spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', selector: { app: name }, ports },
+      spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', selector: { app: name }, ports, ...spec },
     });
     await this.api.create(`/apis/discovery.k8s.io/v1/namespaces/${this.ns}/endpointslices`, {
       apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',

@@ -149,6 +149,16 @@ describe('Helm chart helm/barelb: lint and template', function () {
     expect(s).to.not.have.property('volumeMounts');
   });
 
+  it('passes loadBalancerClass to the controller and to every speaker, and neither gets --lb-class without it', async () => {
+    const classed = await render({ loadBalancerClass: 'barelb.io/internal' });
+    for (const [objects, want] of [[classed, ['--lb-class=barelb.io/internal']], [defaults, []]] as const) {
+      const controller = argsOf(container(find(objects, 'Deployment', 'barelb-controller'), 'controller'));
+      const speaker = argsOf(container(find(objects, 'DaemonSet', 'barelb-speaker'), 'speaker'));
+      expect(controller.filter((a) => a.startsWith('--lb-class'))).to.deep.equal(want);
+      expect(speaker.filter((a) => a.startsWith('--lb-class'))).to.deep.equal(want);
+    }
+  });
+
   it('creates the heartbeat Secret with a random 32-character key', () => {
     const key = Buffer.from(String(record(find(defaults, 'Secret', 'barelb-heartbeat')['data'])['key']), 'base64').toString('utf8');
     expect(key).to.match(/^[A-Za-z0-9]{32}$/);

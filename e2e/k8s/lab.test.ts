@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { BarelbProcess } from '../harness/barelb.ts';
 import { Teardown } from '../harness/cleanup.ts';
-import { SYSTEM, K8sLab } from '../harness/k8s-lab.ts';
+import { POOL_IPS, SYSTEM, K8sLab } from '../harness/k8s-lab.ts';
 import { neighbour, type L2LabNode } from '../harness/l2-lab.ts';
 import { measureFailover, ownerSeenByClient, waitForOwner } from '../harness/l2-probe.ts';
 import { waitFor } from '../harness/wait.ts';
@@ -74,6 +74,29 @@ describe('barelb on a real kube-apiserver in the lab: BGP and L2', function () {
     const silence = await arping(ip);
     expect(silence.stdout, `nobody answers ARP for ${ip} any more`).not.to.match(/bytes from/);
     expect(await ownerSeenByClient(k.lab, ip, 'eth1')).to.equal(null);
+  });
+
+  it('announces no Service of another loadBalancerClass, even one whose status shows an address of barelb\'s pool', async () => {
+    // Another implementation (or a hand-written status) claims the pool's last address for its own Service.
+    const foreign = POOL_IPS.at(-1) as string;
+    await k.createService('other-lb', { loadBalancerClass: 'example.com/other' });
+    await k.api.patch(`/api/v1/namespaces/${k.ns}/services/other-lb/status`, { status: { loadBalancer: { ingress: [{ ip: foreign }] } } }, 'merge', 'e2e-other-lb');
+    // A Service of barelb's own, created after: once it is announced, every speaker has seen both.
+    const ip = await announce('after-other');
+    expect(ip).to.not.equal(foreign);
+    await k.waitForRoute(ip, nodeHops(), 30_000);
+    await waitForOwner(k.lab, ip, ownerOf(ip), 20_000, { dev: 'eth1', detail: () => k.logs() });
+    expect((await k.routes()).has(`${foreign}/32`), `no route for ${foreign} at the router`).to.equal(false);
+    for (const n of k.lab.nodes) {
+      for (const protocol of ['bgp', 'layer2']) {
+        expect(await k.metric(n, `barelb_speaker_announced{service="${k.ns}/other-lb",protocol="${protocol}",node="${n.name}",ip="${foreign}"}`), `${n.name} ${protocol}`).to.equal(0);
+      }
+    }
+    const silence = await arping(foreign);
+    expect(silence.stdout, `nobody answers ARP for ${foreign}`).not.to.match(/bytes from/);
+    await k.deleteService('other-lb');
+    await k.deleteService('after-other');
+    await k.waitForRoute(ip, [], 30_000);
   });
 
   it('withdraws nothing while the API server is down for 60 s', async function () {

@@ -65,8 +65,9 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
     .requiredOption('--node <name>', 'the Node this speaker runs on')
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .option('--metrics-address <host:port>', 'serve /metrics, /healthz and /readyz here')
+    .option('--lb-class <name>', 'only announce Services of this loadBalancerClass (default: Services without a class), as the controller\'s --lb-class')
     .option('--no-l2', 'do not answer ARP/NDP');
-  addL2Flags(addBgpFlags(speaker, defaultHostname())).action(async (opts: { local?: string; kubeconfig?: string; namespace: string; node: string; logLevel: LogLevel; metricsAddress?: string; bgp: boolean; l2: boolean } & BgpFlags & L2Flags) => {
+  addL2Flags(addBgpFlags(speaker, defaultHostname())).action(async (opts: { local?: string; kubeconfig?: string; namespace: string; node: string; logLevel: LogLevel; metricsAddress?: string; lbClass?: string; bgp: boolean; l2: boolean } & BgpFlags & L2Flags) => {
     const bgp = opts.bgp ? (await import('./speaker-bgp.ts')).bgpOptionsFromFlags(opts, opts.logLevel) : null;
     const l2 = opts.l2 ? await (await import('./speaker-l2.ts')).l2OptionsFromFlags(opts) : null;
     if ((bgp !== null && !bgp.ok) || (l2 !== null && !l2.ok)) {
@@ -80,7 +81,7 @@ function buildProgram({ io, signal }: CliContext, setResult: (p: Promise<number>
       l2: l2 === null ? { enabled: false } : { enabled: true, ...l2.value },
     };
     const { runSpeaker } = await import('./speaker-command.ts');
-    setResult(runSpeaker({ local: opts.local ?? null, kubeconfig: opts.kubeconfig ?? null, namespace: opts.namespace, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, protocols, signal }));
+    setResult(runSpeaker({ local: opts.local ?? null, kubeconfig: opts.kubeconfig ?? null, namespace: opts.namespace, node: opts.node, logLevel: opts.logLevel, metricsAddress: opts.metricsAddress ?? null, loadBalancerClass: opts.lbClass ?? null, protocols, signal }));
   });
   return program;
 }

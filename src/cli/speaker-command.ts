@@ -20,6 +20,8 @@ export type SpeakerCommandOptions = {
   readonly node: string;
   readonly logLevel: LogLevel;
   readonly metricsAddress: string | null;
+  /** Announce only Services of this loadBalancerClass (null: without a class). Default null. */
+  readonly loadBalancerClass?: string | null;
   readonly protocols: SpeakerProtocolOptions;
   readonly signal: AbortSignal;
 };
@@ -46,6 +48,7 @@ export async function runSpeaker(o: SpeakerCommandOptions): Promise<number> {
     store,
     handlers,
     logger,
+    loadBalancerClass: o.loadBalancerClass ?? null,
     onConfigState: (s) => {
       loaded.set(s.loaded ? 1 : 0);
       stale.set(s.stale ? 1 : 0);

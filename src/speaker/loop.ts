@@ -3,7 +3,7 @@
 // configuration never reaches a handler, so nothing announced is withdrawn because of it.
 
 import { ParseCache, parseInput, type ParsedInput } from '../api/input.ts';
-import type { ConfigError } from '../api/model.ts';
+import type { ConfigError, ServiceInput } from '../api/model.ts';
 import type { Allocations } from '../controller/reconcile.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -37,7 +37,16 @@ export type SpeakerDeps = {
   readonly handlers: readonly ProtocolHandler[];
   readonly logger: Logger;
   readonly onConfigState?: (state: { loaded: boolean; stale: boolean; errors: readonly ConfigError[] }) => void;
+  /**
+   * The loadBalancerClass this speaker serves (null: Services without a class), as the controller's
+   * --lb-class. Services of another class or type are not announced, whatever address their status
+   * shows: another implementation may have given it.
+   */
+  readonly loadBalancerClass?: string | null;
 };
+
+/** Whether a speaker serving `lbClass` announces this Service at all (the controller's screen). */
+export const servedBy = (svc: ServiceInput, lbClass: string | null): boolean => svc.type === 'LoadBalancer' && svc.loadBalancerClass === lbClass;
 
 export class Speaker {
   readonly #deps: SpeakerDeps;
@@ -46,6 +55,8 @@ export class Speaker {
   #input: ParsedInput | null = null;
   #allocations: Allocations = new Map();
   #lastErrors = '';
+  /** The served Services of the last parse, kept while the parse's list is the same array. */
+  #served: { readonly from: readonly ServiceInput[]; readonly services: readonly ServiceInput[] } | null = null;
 
   constructor(deps: SpeakerDeps) {
     this.#deps = deps;
@@ -76,7 +87,7 @@ export class Speaker {
     if (s.allocations !== null) this.#allocations = s.allocations;
     this.#deps.onConfigState?.({ loaded: this.#input !== null, stale: errors.length > 0, errors });
     if (this.#input === null) return;
-    const view: SpeakerView = { node: this.#deps.node, input: this.#input, allocations: this.#allocations };
+    const view: SpeakerView = { node: this.#deps.node, input: this.#servedOnly(this.#input), allocations: this.#allocations };
     for (const h of this.#deps.handlers) {
       try {
         await h.update(view);
@@ -84,6 +95,25 @@ export class Speaker {
         this.#deps.logger.error({ handler: h.name, error: e instanceof Error ? e.message : String(e) }, 'protocol handler failed');
       }
     }
+  }
+
+  /**
+   * The input with only the Services this speaker serves: the input itself when it serves them all,
+   * else the same filtered list while the parse gives the same Services (item by item), so what is
+   * built from the list downstream can tell nothing changed.
+   */
+  #servedOnly(input: ParsedInput): ParsedInput {
+    const lbClass = this.#deps.loadBalancerClass ?? null;
+    const all = input.services;
+    const last = this.#served;
+    let services: readonly ServiceInput[];
+    if (last !== null && last.from.length === all.length && last.from.every((s, i) => s === all[i])) {
+      services = last.services === last.from ? all : last.services;
+    } else {
+      services = all.every((svc) => servedBy(svc, lbClass)) ? all : all.filter((svc) => servedBy(svc, lbClass));
+    }
+    this.#served = { from: all, services };
+    return services === all ? input : { ...input, services };
   }
 
   #reportInvalid(errors: readonly ConfigError[]): void {
