@@ -11,7 +11,7 @@ import type { ConfigDrafts } from './config.ts';
 import { readEndpointSlice } from './endpoint-slice.ts';
 import { readL2Advertisement } from './l2-advertisement.ts';
 import { readMeta, wireObject, type ObjectMeta, type WireObject } from './meta.ts';
-import type { EndpointSliceInput, NamespaceInput, NodeInput, SecretInput, ServiceInput } from './model.ts';
+import type { ConfigError, EndpointSliceInput, NamespaceInput, NodeInput, SecretInput, ServiceInput } from './model.ts';
 import { readNamespace } from './namespace.ts';
 import { readNode } from './node.ts';
 import { readPool } from './pool.ts';
@@ -139,14 +139,19 @@ export type ObjectRead = {
   readonly item: ClusterItem | null;
 };
 
+/** What an object without problems keeps: one shared, frozen value instead of two empty arrays each. */
+const noIssues: Issues = Object.freeze({ errors: Object.freeze([]) as unknown as ConfigError[], warnings: Object.freeze([]) as unknown as ConfigError[] });
+
 export function readObject(body: WireRecord): ObjectRead {
   const issues = newIssues();
   const o = wireObject(body, issues);
   const head = { body, kind: o.kind, sortKey: `${o.kind}\u0000${o.namespace}\u0000${o.name ?? ''}` };
   const what = classify(o);
-  if (what !== 'cluster') return { ...head, what, issues, item: null };
-  const meta = readMeta(o, false);
-  return { ...head, what, issues, item: meta === undefined ? null : readClusterObject(o, meta) };
+  const meta = what === 'cluster' ? readMeta(o, false) : undefined;
+  const item = meta === undefined ? null : readClusterObject(o, meta);
+  // Kept per object by the parse cache (10 000s of them): only the ones with problems keep their own.
+  const kept = issues.errors.length === 0 && issues.warnings.length === 0 ? noIssues : issues;
+  return { ...head, what, issues: kept, item };
 }
 
 const contentKeys = new WeakMap<ObjectRead, string>();
