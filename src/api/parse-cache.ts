@@ -11,6 +11,7 @@ import { buildConfig, emptyDrafts } from './config.ts';
 import { readMeta, wireObject } from './meta.ts';
 import { readConfigObject, readObject, type ObjectRead } from './object-read.ts';
 import { isRecord, newIssues, type Issues, type WireRecord } from './wire.ts';
+import { sameItems } from '../core/same-items.ts';
 
 /** The configuration part of a parse: everything read from barelb's own kinds. */
 export type ConfigPart = {
@@ -34,7 +35,6 @@ function readConfigPart(objects: readonly WireRecord[], namespaces: readonly Nam
   return { config, issues, peers: drafts.bgpPeers.map(({ reader, peer }) => ({ object: reader.object, peer })) };
 }
 
-const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Where an item with this id goes in a list sorted by id, and whether one is there. */
 function search<T>(list: readonly T[], id: string, idOf: (t: T) => string): { readonly at: number; readonly found: boolean } {

@@ -6,6 +6,7 @@ import { ParseCache, parseInput, type ParsedInput } from '../api/input.ts';
 import type { ConfigError, ServiceInput } from '../api/model.ts';
 import type { Allocations } from '../controller/reconcile.ts';
 import type { Logger } from '../log/logger.ts';
+import { sameItems } from '../core/same-items.ts';
 
 export type SpeakerSnapshot = {
   readonly objects: readonly unknown[];
@@ -107,7 +108,7 @@ export class Speaker {
     const all = input.services;
     const last = this.#served;
     let services: readonly ServiceInput[];
-    if (last !== null && last.from.length === all.length && last.from.every((s, i) => s === all[i])) {
+    if (last !== null && sameItems(last.from, all)) {
       services = last.services === last.from ? all : last.services;
     } else {
       services = all.every((svc) => servedBy(svc, lbClass)) ? all : all.filter((svc) => servedBy(svc, lbClass));

@@ -9,6 +9,7 @@ import { cidrContains } from '../../net/cidr.ts';
 import { compareIP, type IP } from '../../net/ip.ts';
 import { adMatchesService, adsForNode, buildAdvertisements, localPrefConflict, type Advertisement } from './advertisements.ts';
 import { SliceIndex, hasServingEndpoint, sliceOwner, slicesByService, slicesOf, type SlicesByService } from './endpoints.ts';
+import { sameItems } from '../../core/same-items.ts';
 
 export type { Advertisement } from './advertisements.ts';
 
@@ -102,9 +103,6 @@ function announceService(snap: BGPSnapshot, slices: SlicesByService, node: NodeI
 }
 
 type Remembered = { readonly ips: readonly IP[] | undefined; readonly slices: readonly EndpointSliceInput[]; readonly out: readonly IPAnnouncement[] };
-
-const sameItems = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean =>
-  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 
 /** Keys whose value is not the same object in both maps (walked in step while their orders agree). */
 function changedKeys<K, V>(before: ReadonlyMap<K, V>, after: ReadonlyMap<K, V>): Set<K> {

@@ -10,6 +10,7 @@ import type { BGPSnapshot, IPAnnouncement, NodeAnnouncement } from './announce.t
 import type { FrrLogLevel } from './log-level.ts';
 import { NodeRenderer } from './render.ts';
 import { secretPasswords } from './secret-passwords.ts';
+import { sameItems } from '../../core/same-items.ts';
 
 /** Where rendered configurations go: the apply queue (coalesces, applies, repairs). */
 export type ConfigSink = { readonly submit: (frrConf: string) => void };
@@ -27,8 +28,6 @@ export type BgpHandlerOptions = {
   /** This node's announcement decisions, after each rendered view (for ServiceBGPStatus). */
   readonly onNodeAnnouncement?: (node: NodeAnnouncement) => void;
 };
-
-const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 
 const announcedOnly = (ips: readonly IPAnnouncement[]) =>
   ips.flatMap((a) => (a.announced ? [{ service: a.service, ip: a.ip }] : []));

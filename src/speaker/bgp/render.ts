@@ -11,6 +11,7 @@ import { renderError, type RenderError } from './render-error.ts';
 import { RenderPatcher } from './render-patch.ts';
 import { frrTemplate } from './templates.ts';
 import { buildViewParts, type FrrView } from './view-model.ts';
+import { sameItems } from '../../core/same-items.ts';
 
 export type { RenderOptions } from './frr-model.ts';
 export type { RenderError } from './render-error.ts';
@@ -46,7 +47,6 @@ export function renderNode(snap: BGPSnapshot, nodeName: string, options: RenderO
   return renderFrrConfig({ ...options, config: snap.config, node: announceForNode(snap, nodeName) });
 }
 
-const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 const sameMap = <K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean => a === b || (a.size === b.size && [...a].every(([k, v]) => b.get(k) === v));
 
 /**
