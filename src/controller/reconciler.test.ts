@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Pool, ServiceInput, ServiceKey } from '../api/model.ts';
-import { aPool, aService, at, selector } from '../ipam/testing.ts';
+import { aPool, aService, at, selector, serviceArbitrary } from '../ipam/testing.ts';
 import { Reconciler } from './reconciler.ts';
 import { allocatedIPs } from './allocated-ips.ts';
 import { pendingIndex, reconcile, type Allocations, type Reconciled } from './reconcile.ts';
@@ -155,41 +155,9 @@ const poolsArb: fc.Arbitrary<Pool[]> = fc
 
 const names = ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'];
 
-const serviceArb: fc.Arbitrary<ServiceInput> = fc
-  .record({
-    name: fc.constantFrom(...names),
-    namespace: fc.constantFrom('ns1', 'ns2'),
-    app: fc.constantFrom('web', 'db'),
-    created: fc.option(fc.integer({ min: 0, max: 5 })),
-    type: fc.constantFrom('LoadBalancer', 'LoadBalancer', 'LoadBalancer', 'ClusterIP'),
-    families: fc.constantFrom<ServiceInput['families']>(['ipv4'], ['ipv4'], ['ipv6'], ['ipv4', 'ipv6'], ['ipv6', 'ipv4']),
-    ipFamilyPolicy: fc.constantFrom<ServiceInput['ipFamilyPolicy']>('SingleStack', 'PreferDualStack', 'RequireDualStack'),
-    requestedIPs: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(addresses, { maxLength: 2 }) }),
-    addressPool: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...poolNames, 'missing') }),
-    sharingKey: fc.constantFrom(null, null, '', 'k', 'k', 'j'),
-    local: fc.boolean(),
-    ports: fc.subarray(['TCP/80', 'TCP/443', 'UDP/53'], { minLength: 1 }),
-    ingressIPs: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(addresses, { maxLength: 2 }) }),
-    requestError: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant('spec.loadBalancerIP: bad') }),
-  })
-  .map((s) =>
-    aService({
-      name: s.name,
-      namespace: s.namespace,
-      labels: { app: s.app },
-      created: s.created === null ? null : at(s.created),
-      type: s.type,
-      families: s.families,
-      ipFamilyPolicy: s.families.length === 1 ? 'SingleStack' : s.ipFamilyPolicy,
-      requestedIPs: s.requestedIPs,
-      addressPool: s.addressPool,
-      sharingKey: s.sharingKey,
-      ...(s.local ? { localSelector: { app: s.app } } : {}),
-      ports: s.ports,
-      ingressIPs: s.ingressIPs,
-      requestError: s.requestError,
-    }),
-  );
+const serviceArb: fc.Arbitrary<ServiceInput> = serviceArbitrary({
+  name: fc.constantFrom(...names), addresses, poolNames, sharingKeys: [null, null, '', 'k', 'k', 'j'], noIngressWeight: 3, requestErrors: true,
+});
 
 /** What happens between two rounds. */
 type Change =

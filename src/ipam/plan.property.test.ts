@@ -5,7 +5,7 @@ import { cidrContains } from '../net/cidr.ts';
 import { ipFamily, ipToBigInt, type IP } from '../net/ip.ts';
 import { isBuggy } from './free-space.ts';
 import { planAllocations, type AllocationPlan } from './plan.ts';
-import { aPool, aService, at, selector } from './testing.ts';
+import { aPool, aService, at, selector, serviceArbitrary } from './testing.ts';
 
 const options = { loadBalancerClass: null };
 const blocks = ['192.0.2.0/29', '192.0.2.8/30', '192.0.2.252/30', '192.0.3.0/30', '198.51.100.0/31', '2001:db8::/126', '2001:db8:1::/127', '2001:db8:2::/64'];
@@ -35,38 +35,7 @@ const poolsArb: fc.Arbitrary<Pool[]> = fc
   );
 
 const serviceArb = (i: number): fc.Arbitrary<ServiceInput> =>
-  fc
-    .record({
-      namespace: fc.constantFrom('ns1', 'ns2'),
-      app: fc.constantFrom('web', 'db'),
-      created: fc.option(fc.integer({ min: 0, max: 5 })),
-      type: fc.constantFrom('LoadBalancer', 'LoadBalancer', 'LoadBalancer', 'ClusterIP'),
-      families: fc.constantFrom<ServiceInput['families']>(['ipv4'], ['ipv4'], ['ipv6'], ['ipv4', 'ipv6'], ['ipv6', 'ipv4']),
-      ipFamilyPolicy: fc.constantFrom<ServiceInput['ipFamilyPolicy']>('SingleStack', 'PreferDualStack', 'RequireDualStack'),
-      requestedIPs: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(addresses, { maxLength: 2 }) }),
-      addressPool: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...poolNames, 'missing') }),
-      sharingKey: fc.constantFrom(null, '', 'k', 'k', 'j'),
-      local: fc.boolean(),
-      ports: fc.subarray(['TCP/80', 'TCP/443', 'UDP/53'], { minLength: 1 }),
-      ingressIPs: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(addresses, { maxLength: 2 }) }),
-    })
-    .map((s) =>
-      aService({
-        name: `s${i}`,
-        namespace: s.namespace,
-        labels: { app: s.app },
-        created: s.created === null ? null : at(s.created),
-        type: s.type,
-        families: s.families,
-        ipFamilyPolicy: s.families.length === 1 ? 'SingleStack' : s.ipFamilyPolicy,
-        requestedIPs: s.requestedIPs,
-        addressPool: s.addressPool,
-        sharingKey: s.sharingKey,
-        ...(s.local ? { localSelector: { app: s.app } } : {}),
-        ports: s.ports,
-        ingressIPs: s.ingressIPs,
-      }),
-    );
+  serviceArbitrary({ name: fc.constant(`s${i}`), addresses, poolNames, sharingKeys: [null, '', 'k', 'k', 'j'], noIngressWeight: 2, requestErrors: false });
 
 const servicesArb: fc.Arbitrary<ServiceInput[]> = fc
   .integer({ min: 0, max: 14 })

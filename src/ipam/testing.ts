@@ -1,6 +1,7 @@
 // Test builders for the allocator: Pools and ServiceInputs from short literals.
 // Only tests import this module.
 
+import fc from 'fast-check';
 import type { LabelSelector, Labels } from '../api/labels.ts';
 import { serviceKey, type IPFamilyPolicy, type Pool, type ServiceInput, type ServicePort } from '../api/model.ts';
 import { parseCidr, type Cidr } from '../net/cidr.ts';
@@ -121,3 +122,57 @@ export function outcome(d: ServiceDecision): Record<string, unknown> {
       return assertNever(d);
   }
 }
+
+export type ServiceArbitraryOptions = {
+  readonly name: fc.Arbitrary<string>;
+  /** Addresses requested and shown in status are drawn from these. */
+  readonly addresses: readonly string[];
+  /** Pools an address-pool annotation may name (and one that does not exist). */
+  readonly poolNames: readonly string[];
+  /** allow-shared-ip values, repeated to weight them. */
+  readonly sharingKeys: readonly (string | null)[];
+  /** How much likelier a Service shows no ingress IP than some (1: as likely). */
+  readonly noIngressWeight: number;
+  /** Whether one Service in ten carries a request error. */
+  readonly requestErrors: boolean;
+};
+
+/** Random Services for the allocator's property tests: every field planning reads, biased to collide. */
+export const serviceArbitrary = (o: ServiceArbitraryOptions): fc.Arbitrary<ServiceInput> =>
+  fc
+    .record({
+      name: o.name,
+      namespace: fc.constantFrom('ns1', 'ns2'),
+      app: fc.constantFrom('web', 'db'),
+      created: fc.option(fc.integer({ min: 0, max: 5 })),
+      type: fc.constantFrom('LoadBalancer', 'LoadBalancer', 'LoadBalancer', 'ClusterIP'),
+      families: fc.constantFrom<ServiceInput['families']>(['ipv4'], ['ipv4'], ['ipv6'], ['ipv4', 'ipv6'], ['ipv6', 'ipv4']),
+      ipFamilyPolicy: fc.constantFrom<ServiceInput['ipFamilyPolicy']>('SingleStack', 'PreferDualStack', 'RequireDualStack'),
+      requestedIPs: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([...o.addresses], { maxLength: 2 }) }),
+      addressPool: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...o.poolNames, 'missing') }),
+      sharingKey: fc.constantFrom(...o.sharingKeys),
+      local: fc.boolean(),
+      ports: fc.subarray(['TCP/80', 'TCP/443', 'UDP/53'], { minLength: 1 }),
+      ingressIPs: fc.oneof({ weight: o.noIngressWeight, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([...o.addresses], { maxLength: 2 }) }),
+      requestError: o.requestErrors
+        ? fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant('spec.loadBalancerIP: bad') })
+        : fc.constant(null),
+    })
+    .map((s) =>
+      aService({
+        name: s.name,
+        namespace: s.namespace,
+        labels: { app: s.app },
+        created: s.created === null ? null : at(s.created),
+        type: s.type,
+        families: s.families,
+        ipFamilyPolicy: s.families.length === 1 ? 'SingleStack' : s.ipFamilyPolicy,
+        requestedIPs: s.requestedIPs,
+        addressPool: s.addressPool,
+        sharingKey: s.sharingKey,
+        ...(s.local ? { localSelector: { app: s.app } } : {}),
+        ports: s.ports,
+        ingressIPs: s.ingressIPs,
+        requestError: s.requestError,
+      }),
+    );
