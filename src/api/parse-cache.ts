@@ -5,13 +5,13 @@
 // uncached one; only the work differs.
 
 import { identityDiff } from '../core/identity-diff.ts';
+import { sameItems } from '../core/same-items.ts';
 import type { ParsedInput } from './input.ts';
 import type { BGPPeer, Config, EndpointSliceInput, NamespaceInput, NodeInput, ServiceInput } from './model.ts';
 import { buildConfig, emptyDrafts } from './config.ts';
 import { readMeta, wireObject } from './meta.ts';
 import { readConfigObject, readObject, type ObjectRead } from './object-read.ts';
 import { isRecord, newIssues, type Issues, type WireRecord } from './wire.ts';
-import { sameItems } from '../core/same-items.ts';
 
 /** The configuration part of a parse: everything read from barelb's own kinds. */
 export type ConfigPart = {
@@ -34,7 +34,6 @@ function readConfigPart(objects: readonly WireRecord[], namespaces: readonly Nam
   const config = buildConfig(drafts, namespaces, nodes);
   return { config, issues, peers: drafts.bgpPeers.map(({ reader, peer }) => ({ object: reader.object, peer })) };
 }
-
 
 /** Where an item with this id goes in a list sorted by id, and whether one is there. */
 function search<T>(list: readonly T[], id: string, idOf: (t: T) => string): { readonly at: number; readonly found: boolean } {

@@ -7,6 +7,7 @@ import { canonicalJson } from '../api/wire.ts';
 import { Allocator } from '../ipam/allocator.ts';
 import type { AllocationOptions, AllocationPlan, ServiceDecision } from '../ipam/decision.ts';
 import { sortByAge } from '../ipam/service-order.ts';
+import { sameItems } from '../core/same-items.ts';
 import type { IP } from '../net/ip.ts';
 
 type Allocated = Extract<ServiceDecision, { readonly state: 'allocated' }>;
@@ -16,8 +17,6 @@ type Claim = { readonly svc: ServiceInput; readonly ips: readonly IP[]; readonly
 
 /** A Service that planning does not screen out, and the IPs it holds (the store's record, else its status). */
 export type Active = { readonly svc: ServiceInput; readonly ips: readonly IP[] };
-
-export const sameIPs = (a: readonly IP[], b: readonly IP[]): boolean => a === b || (a.length === b.length && a.every((ip, i) => ip === b[i]));
 
 /** planAllocations' phase 3 condition: PreferDualStack holding one family may get the other. */
 const canGrow = (svc: ServiceInput, d: ServiceDecision): boolean =>
@@ -77,9 +76,9 @@ export class Claimed {
     for (const key of keys) {
       const claim = this.#claims.get(key);
       const now = wanted.get(key);
-      if (claim !== undefined && (now === undefined || now.svc !== claim.svc || !sameIPs(now.ips, claim.ips))) gone.push(claim);
+      if (claim !== undefined && (now === undefined || now.svc !== claim.svc || !sameItems(now.ips, claim.ips))) gone.push(claim);
     }
-    const added = [...wanted.values()].filter((a) => this.#claims.get(a.svc.key)?.svc !== a.svc || !sameIPs(this.#claims.get(a.svc.key)?.ips ?? [], a.ips));
+    const added = [...wanted.values()].filter((a) => this.#claims.get(a.svc.key)?.svc !== a.svc || !sameItems(this.#claims.get(a.svc.key)?.ips ?? [], a.ips));
     if (gone.some((claim) => this.#shares(claim))) return false;
     if (this.#failed - gone.filter((g) => g.decision === null).length > 0 && gone.some((g) => g.decision !== null)) return false;
     for (const claim of gone) this.#unclaim(claim.svc.key);

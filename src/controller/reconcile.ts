@@ -2,6 +2,7 @@
 // what to tell the operator. Pure: the store adapters persist the result and emit the events.
 
 import type { Pool, ServiceInput, ServiceKey } from '../api/model.ts';
+import { sameItems } from '../core/same-items.ts';
 import type { IP } from '../net/ip.ts';
 import { planAllocations, type AllocationOptions, type AllocationPlan, type ServiceDecision } from '../ipam/plan.ts';
 
@@ -26,7 +27,14 @@ export type Reconciled = {
   readonly events: readonly ServiceEvent[];
 };
 
-const sameIPs = (a: readonly IP[], b: readonly IP[]): boolean => a.length === b.length && a.every((ip, i) => ip === b[i]);
+type Allocated = Extract<ServiceDecision, { readonly state: 'allocated' }>;
+
+/**
+ * What a Service holds after an allocated decision: the allocation it held before when the
+ * decision keeps it (so later stages see "unchanged" by identity), else a new one.
+ */
+export const allocationAfter = (d: Allocated, before: Allocation | undefined): Allocation =>
+  before !== undefined && before.pool === d.pool && sameItems(before.ips, d.ips) ? before : { ips: d.ips, pool: d.pool };
 
 /**
  * Addresses already held (the store's record, else the Service's own status) are the
@@ -43,7 +51,7 @@ function withHeldIPs(services: readonly ServiceInput[], previous: Allocations): 
 export function eventFor(d: ServiceDecision, before: Allocation | undefined, previousReason: string | undefined): ServiceEvent | null {
   switch (d.state) {
     case 'allocated':
-      if (before !== undefined && sameIPs(before.ips, d.ips) && before.pool === d.pool) return null;
+      if (before !== undefined && sameItems(before.ips, d.ips) && before.pool === d.pool) return null;
       return { key: d.key, type: 'Normal', reason: 'IPAllocated', code: null, message: d.message };
     case 'pending':
       if (before !== undefined) return { key: d.key, type: 'Warning', reason: 'IPReleased', code: d.reason, message: `released ${before.ips.join(', ')}: ${d.message}` };
@@ -79,9 +87,9 @@ export function outcomeOf(plan: AllocationPlan, previous: Allocations, pendingBe
   for (const d of plan.services) {
     const before = previous.get(d.key);
     if (d.state === 'allocated') {
-      const same = before !== undefined && before.pool === d.pool && sameIPs(before.ips, d.ips);
-      allocations.set(d.key, same ? before : { ips: d.ips, pool: d.pool });
-      changed ||= !same;
+      const after = allocationAfter(d, before);
+      allocations.set(d.key, after);
+      changed ||= after !== before;
     }
     const e = eventFor(d, before, pendingBefore.get(d.key));
     if (e !== null) events.push(e);

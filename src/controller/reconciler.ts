@@ -19,8 +19,8 @@
 import type { Pool, ServiceInput, ServiceKey } from '../api/model.ts';
 import type { AllocationOptions, AllocationPlan, ServiceDecision } from '../ipam/decision.ts';
 import { screen } from '../ipam/service-order.ts';
-import { Claimed, sameIPs, type Active } from './claims.ts';
-import { eventFor, outcomeOf, reconcile, type Allocation, type Allocations, type Reconciled, type ServiceEvent } from './reconcile.ts';
+import { Claimed, type Active } from './claims.ts';
+import { allocationAfter, eventFor, outcomeOf, reconcile, type Allocation, type Allocations, type Reconciled, type ServiceEvent } from './reconcile.ts';
 
 /** What a round leaves for the next: its Services (sorted by key) with their decisions and allocations. */
 type Round = {
@@ -149,8 +149,6 @@ export class Reconciler {
    */
   #outcome(plan: AllocationPlan, from: readonly number[], last: Round, previous: Allocations, pendingBefore: ReadonlyMap<ServiceKey, string>, gone: readonly ServiceKey[]): Reconciled {
     const events: ServiceEvent[] = [];
-    /** The allocation of each planned Service that is not simply last round's, by plan index. */
-    const fresh = new Map<number, Allocation>();
     let changed = false;
     let size = 0;
     for (let i = 0; i < plan.services.length; i += 1) {
@@ -163,10 +161,8 @@ export class Reconciler {
       }
       const before = previous.get(d.key);
       if (d.state === 'allocated' && k < 0) {
-        const same = before !== undefined && before.pool === d.pool && sameIPs(before.ips, d.ips);
-        fresh.set(i, same ? before : { ips: d.ips, pool: d.pool });
         size += 1;
-        changed ||= !same;
+        changed ||= allocationAfter(d, before) !== before;
       }
       const e = eventFor(d, before, pendingBefore.get(d.key));
       if (e !== null) events.push(e);
@@ -179,7 +175,7 @@ export class Reconciler {
     for (let i = 0; i < plan.services.length; i += 1) {
       const d = plan.services[i] as ServiceDecision;
       const k = from[i] ?? -1;
-      const a = k >= 0 ? last.allocations[k] : fresh.get(i);
+      const a = k >= 0 ? last.allocations[k] : d.state === 'allocated' ? allocationAfter(d, previous.get(d.key)) : undefined;
       if (a !== undefined) allocations.set(d.key, a);
     }
     return { plan, allocations, changed, events };

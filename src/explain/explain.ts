@@ -7,9 +7,9 @@ import type { ParsedInput } from '../api/input.ts';
 import type { ConfigError, ServiceInput, ServiceKey } from '../api/model.ts';
 import type { Allocations } from '../controller/reconcile.ts';
 import type { Result } from '../core/result.ts';
+import { sameItems } from '../core/same-items.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
 import { planAllocations } from '../ipam/plan.ts';
-import type { IP } from '../net/ip.ts';
 import { explainBGP, type BGPStory } from './bgp.ts';
 import { explainL2, poolOf, type L2Story } from './l2.ts';
 import { bgpStatuses, conditionOf, l2Statuses, serviceEvents, type BGPStatusRow, type ConditionRow, type EventRow, type L2StatusRow } from './observed.ts';
@@ -140,8 +140,6 @@ function clusterOf(c: ClusterFacts, svc: ServiceInput): NonNullable<Explanation[
   };
 }
 
-const sameIPs = (a: readonly IP[], b: readonly IP[]): boolean => a.length === b.length && a.every((ip, i) => ip === b[i]);
-
 /** The story of `input.key`. Precondition: the Service is among `input.parsed.services`. */
 export function explainService(input: ExplainInput): Explanation {
   const { parsed, key, record } = input;
@@ -175,7 +173,7 @@ export function explainService(input: ExplainInput): Explanation {
   const bgp = addresses.length === 0 ? null : explainBGP(parsed, svc, addresses, o);
   const notes: string[] = [];
   const where = record.source === 'service-status' ? 'the Service status' : 'the state file';
-  if (record.source !== 'none' && decision.state === 'allocated' && held !== undefined && !sameIPs(held.ips, decision.ips)) {
+  if (record.source !== 'none' && decision.state === 'allocated' && held !== undefined && !sameItems(held.ips, decision.ips)) {
     notes.push(`${where} records ${held.ips.join(', ')}; the controller would now hold ${decision.ips.join(', ')}`);
   }
   if (record.source !== 'none' && decision.state !== 'allocated' && held !== undefined) {
