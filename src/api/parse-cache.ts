@@ -6,6 +6,7 @@
 
 import { identityDiff } from '../core/identity-diff.ts';
 import { sameItems } from '../core/same-items.ts';
+import { sortedSearch } from '../core/sorted-search.ts';
 import type { ParsedInput } from './input.ts';
 import type { BGPPeer, Config, EndpointSliceInput, NamespaceInput, NodeInput, ServiceInput } from './model.ts';
 import { buildConfig, emptyDrafts } from './config.ts';
@@ -33,20 +34,6 @@ function readConfigPart(objects: readonly WireRecord[], namespaces: readonly Nam
   }
   const config = buildConfig(drafts, namespaces, nodes);
   return { config, issues, peers: drafts.bgpPeers.map(({ reader, peer }) => ({ object: reader.object, peer })) };
-}
-
-/** Where an item with this id goes in a list sorted by id, and whether one is there. */
-function search<T>(list: readonly T[], id: string, idOf: (t: T) => string): { readonly at: number; readonly found: boolean } {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const other = idOf(list[mid] as T);
-    if (other === id) return { at: mid, found: true };
-    if (other < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return { at: lo, found: false };
 }
 
 const serviceId = (s: ServiceInput): string => s.key;
@@ -123,7 +110,7 @@ export class ParseCache {
 
 /** Removes `item` from a list sorted by id; false when it is not there. */
 function take<T>(list: T[], item: T, idOf: (t: T) => string): boolean {
-  const { at, found } = search(list, idOf(item), idOf);
+  const { at, found } = byId(list, idOf(item), idOf);
   if (!found || list[at] !== item) return false;
   list.splice(at, 1);
   return true;
@@ -131,8 +118,15 @@ function take<T>(list: T[], item: T, idOf: (t: T) => string): boolean {
 
 /** Inserts `item` into a list sorted by id; false when its id is taken. */
 function put<T>(list: T[], item: T, idOf: (t: T) => string): boolean {
-  const { at, found } = search(list, idOf(item), idOf);
+  const { at, found } = byId(list, idOf(item), idOf);
   if (found) return false;
   list.splice(at, 0, item);
   return true;
 }
+
+/** Where an item with this id is, or goes, in a list sorted by id. */
+const byId = <T>(list: readonly T[], id: string, idOf: (t: T) => string) =>
+  sortedSearch(list, (t) => {
+    const other = idOf(t);
+    return other < id ? -1 : other > id ? 1 : 0;
+  });

@@ -93,7 +93,7 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
     if (heldGiven) return { objects, loadErrors: [], held: null, heldError: null };
     heldGiven = true;
     const pools = parseInput(set.list('pools')).config.pools;
-    return { objects, loadErrors: [], held: allocationsFromServices(set.list('services'), pools, new WeakMap()), heldError: null };
+    return { objects, loadErrors: [], held: allocationsFromServices(set.list('services'), pools), heldError: null };
   };
 
   const write = async (target: string, run: () => Promise<unknown>): Promise<boolean> => {

@@ -4,6 +4,7 @@
 
 import type { ApiError, KubeClient, WireObject } from './client.ts';
 import { Reflector, type ReflectorClock, type ReflectorLogger } from './reflector.ts';
+import { sameItems } from '../core/same-items.ts';
 
 export type WatchSetOptions<K extends string> = {
   readonly client: KubeClient;
@@ -46,7 +47,7 @@ export class WatchSet<K extends string> {
   concat(kinds: readonly K[]): readonly WireObject[] {
     const lists = kinds.map((k) => this.list(k));
     const last = this.#concat;
-    if (last !== null && last.lists.length === lists.length && last.lists.every((l, i) => l === lists[i])) return last.all;
+    if (last !== null && sameItems(last.lists, lists)) return last.all;
     const all = ([] as WireObject[]).concat(...lists);
     this.#concat = { lists, all };
     return all;

@@ -7,6 +7,7 @@ import type { ServiceKey } from '../api/model.ts';
 import type { Allocation, Allocations } from '../controller/reconcile.ts';
 import type { AllocationPlan } from '../ipam/plan.ts';
 import { parseIP, type IP } from '../net/ip.ts';
+import { changedWindow } from '../core/changed-window.ts';
 
 export type PendingRecord = { readonly reason: string; readonly message: string };
 
@@ -128,13 +129,9 @@ class LineReader {
     this.sections = new Array<string | null>(lines.length).fill(null);
     this.members = new Array<Members | null>(lines.length).fill(null);
     this.#known = known;
-    const shorter = Math.min(lines.length, known.lines.length);
-    let head = 0;
-    while (head < shorter && lines[head] === known.lines[head]) head += 1;
-    let tail = 0;
-    while (tail < shorter - head && lines[lines.length - 1 - tail] === known.lines[known.lines.length - 1 - tail]) tail += 1;
-    this.#head = head;
-    this.#tail = lines.length - tail;
+    const w = changedWindow(known.lines, lines);
+    this.#head = w.start;
+    this.#tail = w.newEnd;
     this.#shift = known.lines.length - lines.length;
   }
 

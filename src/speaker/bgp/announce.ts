@@ -166,13 +166,16 @@ export class AnnounceCache {
     };
     const last = this.#last;
     const out: (readonly IPAnnouncement[])[] = new Array(services.length);
+    // Index loops: this runs once per round over every Service, and for-of's iterator results are
+    // garbage until the function is optimized.
     if (last === null) {
-      for (const [i, svc] of services.entries()) out[i] = decideFor(svc);
+      for (let i = 0; i < services.length; i += 1) out[i] = decideFor(services[i] as ServiceInput);
     } else {
       // Services at the same place as last time, with the same addresses and slices, are not looked at again.
       const changedIPs = changedKeys(last.allocations, snap.allocations);
       let j = 0;
-      for (const [i, svc] of services.entries()) {
+      for (let i = 0; i < services.length; i += 1) {
+        const svc = services[i] as ServiceInput;
         while (j < last.services.length && (last.services[j] as ServiceInput).key < svc.key) j += 1;
         const same = last.services[j] === svc && !changedIPs.has(svc.key) && (changedSlices.size === 0 || !changedSlices.has(sliceOwner(svc)));
         out[i] = same ? (last.out[j] ?? []) : decideFor(svc);

@@ -13,6 +13,7 @@ import { policyTag, signatureOf, type PolicyMember } from './policy.ts';
 import type { RenderParts } from './render.ts';
 import { frrTemplate } from './templates.ts';
 import { identityDiff } from '../../core/identity-diff.ts';
+import { sortedSearch } from '../../core/sorted-search.ts';
 import { tagRouteMap, type FrrView } from './view-model.ts';
 
 /** One address family block of one router: its networks in order, their printed lines, and those joined (null: to join again). */
@@ -31,19 +32,8 @@ type Router = {
 const prefixMark = (i: number): string => `\u0000P${i}\u0000`;
 const routeMapMark = '\u0000R\u0000';
 
-/** Where prefix `p` goes in a sorted list (its index when present). */
-function search(list: readonly Cidr[], p: Cidr): { readonly at: number; readonly found: boolean } {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const c = comparePrefix(list[mid] as Cidr, p);
-    if (c === 0) return { at: mid, found: true };
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return { at: lo, found: false };
-}
+/** Where prefix `p` is, or goes, in a sorted list. */
+const search = (list: readonly Cidr[], p: Cidr) => sortedSearch(list, (c) => comparePrefix(c, p));
 
 export class RenderPatcher {
   readonly #segments: readonly string[];

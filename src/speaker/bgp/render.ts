@@ -104,8 +104,9 @@ export const keptRenderers = 8;
 /**
  * The controller's dry run: renders every node's frr.conf so an unrenderable configuration is
  * reported once, centrally. `renderers` (kept by the caller, one per node, for at most
- * `keptRenderers` nodes) make a repeated dry run cost only what changed. Defaults: hostname = node name, log level informational, no Secrets
- * (peers with a passwordSecret then fail with `missing-secret`), no extra config.
+ * `keptRenderers` nodes) make a repeated dry run cost only what changed. Defaults: hostname = node
+ * name, log level informational, no Secrets (peers with a passwordSecret then fail with
+ * `missing-secret`), no extra config.
  */
 export function renderAllNodes(
   config: Config,

@@ -6,6 +6,7 @@
 
 import { contextKey, traceFrrConfig, isIndented, lineAction, cleanLine, type FrrConfig, type FrrContext, type ParseTrace } from './frr-config.ts';
 import { lineNormaliser, normaliseConfig } from './normalise.ts';
+import { changedWindow, type ChangedWindow } from '../../../core/changed-window.ts';
 
 /**
  * One context as parsed (before normalisation): its lines, how often each occurs in the text, and
@@ -23,18 +24,6 @@ type Read = {
   readonly config: FrrConfig;
   readonly raw: FrrConfig;
 };
-
-/** The change between two texts: lines [start, oldEnd) of the old one became [start, newEnd) of the new one. */
-type Window = { readonly start: number; readonly oldEnd: number; readonly newEnd: number };
-
-function windowOf(before: readonly string[], after: readonly string[]): Window {
-  let start = 0;
-  const shorter = Math.min(before.length, after.length);
-  while (start < shorter && before[start] === after[start]) start += 1;
-  let tail = 0;
-  while (tail < shorter - start && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail += 1;
-  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
-}
 
 /** The clean body lines of raw lines that, read with `stack` open, are all body lines of it; null otherwise. */
 function bodyLines(raw: readonly string[], stack: readonly string[]): string[] | null {
@@ -112,7 +101,7 @@ function insertionPoint(read: Read, ctx: Parsed, key: string, start: number): nu
 }
 
 function patch(last: Read, text: string, lines: readonly string[]): Read | null {
-  const w = windowOf(last.lines, lines);
+  const w = changedWindow(last.lines, lines);
   const stack = w.start === 0 ? [] : (last.trace.stacks[w.start - 1] ?? []);
   if (stack.length === 0) return null;
   const removed = bodyLines(last.lines.slice(w.start, w.oldEnd), stack);
@@ -152,7 +141,7 @@ function patch(last: Read, text: string, lines: readonly string[]): Read | null 
 }
 
 /** Makes the trace the new text's: the changed lines are skipped or body lines of `stack`. */
-function spliceTrace(t: ParseTrace, lines: readonly string[], w: Window, stack: readonly string[]): void {
+function spliceTrace(t: ParseTrace, lines: readonly string[], w: ChangedWindow, stack: readonly string[]): void {
   const changed = lines.slice(w.start, w.newEnd);
   const cleaned = changed.map(cleanLine);
   const count = w.oldEnd - w.start;

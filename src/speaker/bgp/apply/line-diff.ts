@@ -3,6 +3,7 @@
 import { describeLine, undoLine } from './line-rules.ts';
 import type { ChangeClass, ContextKind } from './line-rules.ts';
 import type { Change } from './plan-model.ts';
+import { changedWindow } from '../../../core/changed-window.ts';
 
 export interface LineDiffOptions {
   readonly kind: ContextKind;
@@ -26,13 +27,9 @@ export interface LineDiff {
  * around the changed stretch only: lines before and after it are in both lists.
  */
 function addedAndRemoved(oldLines: readonly string[], newLines: readonly string[], options: LineDiffOptions): { added: string[]; removed: string[] } {
-  const shorter = Math.min(oldLines.length, newLines.length);
-  let start = 0;
-  while (start < shorter && oldLines[start] === newLines[start]) start += 1;
-  let tail = 0;
-  while (tail < shorter - start && oldLines[oldLines.length - 1 - tail] === newLines[newLines.length - 1 - tail]) tail += 1;
-  const oldChanged = oldLines.slice(start, oldLines.length - tail);
-  const newChanged = newLines.slice(start, newLines.length - tail);
+  const { start, oldEnd, newEnd } = changedWindow(oldLines, newLines);
+  const oldChanged = oldLines.slice(start, oldEnd);
+  const newChanged = newLines.slice(start, newEnd);
   if (oldChanged.length + newChanged.length <= 32) {
     return {
       added: newChanged.filter((l) => !oldLines.includes(l)),
