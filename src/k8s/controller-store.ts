@@ -15,6 +15,7 @@ import type { EventRecorder } from './events.ts';
 import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
 import { type SettledCache, allocationsFromServices, statusWrites, type StatusWrite } from './service-status.ts';
 import { WatchSet } from './watch-set.ts';
+import { mapBounded } from '../core/map-bounded.ts';
 
 export const FIELD_MANAGER = 'barelb-controller';
 
@@ -51,18 +52,6 @@ export const controllerPaths = (ns: string) => ({
 });
 
 type Kind = keyof ReturnType<typeof controllerPaths>;
-
-/** Runs `tasks` with at most `limit` at once; never rejects. */
-async function bounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 const count = (v: bigint): number => (v > BigInt(MAX_COUNT) ? MAX_COUNT : Number(v));
@@ -141,10 +130,8 @@ export function k8sControllerStore(o: K8sControllerStoreOptions): ControllerStor
       const services = set.reflectors.services;
       const writes = statusWrites(r.plan.services, services, o.now(), settled);
       const jobs = [...writes.map((w) => () => serviceWrite(w)), ...poolWrites(r.plan.pools)];
-      let failed = 0;
-      await bounded(jobs, o.concurrency ?? 16, async (job) => {
-        if (!(await job())) failed += 1;
-      });
+      // Each job reports its failure as false (write() never rejects).
+      const failed = (await mapBounded(jobs, o.concurrency ?? 16, (job) => job())).filter((ok) => !ok).length;
       if (jobs.length > 0) o.logger.debug({ writes: jobs.length, failed }, 'wrote Service and pool status');
       for (const e of r.events) {
         const { namespace, name } = splitServiceKey(e.key);

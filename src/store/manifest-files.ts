@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ConfigError } from '../api/model.ts';
 import { stampFileSync, stillValid, wallClockNs, type Stamped } from './file-stamp.ts';
+import { mapBounded } from '../core/map-bounded.ts';
 
 export type LoadedManifests = {
   readonly objects: readonly unknown[];
@@ -94,20 +95,6 @@ export function decodeManifestText(text: string, file: string): { objects: unkno
     if (value !== null && value !== undefined) objects.push(value);
   }
   return { objects, errors };
-}
-
-/** Runs `task` over `items` with at most `limit` at once; results in the order of `items`. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 async function loadUncached(files: readonly string[]): Promise<Decoded[]> {

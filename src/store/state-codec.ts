@@ -8,6 +8,7 @@ import type { Allocation, Allocations } from '../controller/reconcile.ts';
 import type { AllocationPlan } from '../ipam/plan.ts';
 import { parseIP, type IP } from '../net/ip.ts';
 import { changedWindow } from '../core/changed-window.ts';
+import { sameItems } from '../core/same-items.ts';
 
 export type PendingRecord = { readonly reason: string; readonly message: string };
 
@@ -57,7 +58,7 @@ function decodeAllocation(raw: unknown, previous: Allocation | undefined): Alloc
   const r = raw as { ips?: unknown; pool?: unknown };
   if (!Array.isArray(r.ips) || typeof r.pool !== 'string') return null;
   const texts: readonly unknown[] = r.ips;
-  if (previous !== undefined && previous.pool === r.pool && previous.ips.length === texts.length && previous.ips.every((ip, i) => ip === texts[i])) return previous;
+  if (previous !== undefined && previous.pool === r.pool && sameItems<unknown>(previous.ips, texts)) return previous;
   const ips: IP[] = [];
   for (const text of texts) {
     const ip = typeof text === 'string' ? parseIP(text) : null;
@@ -167,8 +168,8 @@ class LineReader {
 
 /**
  * Decodes the layout StateEncoder writes, parsing only lines that are not in `known` (the last
- * decode's memo), and keeping `previous` allocations that did not change; null for any other layout (the caller then uses decodeStateJson, which gives
- * the same state for this layout too).
+ * decode's memo), and keeping `previous` allocations that did not change; null for any other
+ * layout (the caller then uses decodeStateJson, which gives the same state for this layout too).
  */
 export function decodeStateLines(file: string, text: string, previous: Allocations, known: LineMemo): { decoded: Decoded; lines: LineMemo } | null {
   const r = new LineReader(text.split('\n'), known);
