@@ -2,6 +2,7 @@
 // Canonical text makes `===` and Map keys safe; every raw string IP stops at parseIP.
 
 import { err, ok, type Result } from '../core/result.ts';
+import { memoized } from '../core/memoized.ts';
 
 declare const ipBrand: unique symbol;
 export type IPv4 = string & { readonly [ipBrand]: 'IPv4' };
@@ -50,24 +51,12 @@ function parseGroups(text: string): bigint[] | undefined {
 }
 
 /**
- * Remembers the last results of a pure function of one key (at most MEMO_MAX, then starts over).
  * Every snapshot parses and prints the same IPv6 addresses again (Services, slices, state,
  * frr.conf lines); with 10,000 Services the bigint work was a third of a speaker's reload.
  */
 const MEMO_MAX = 1 << 17;
-function memoized<K, V>(f: (key: K) => V): (key: K) => V {
-  const memo = new Map<K, V>();
-  return (key: K): V => {
-    const hit = memo.get(key);
-    if (hit !== undefined || memo.has(key)) return hit as V;
-    const value = f(key);
-    if (memo.size >= MEMO_MAX) memo.clear();
-    memo.set(key, value);
-    return value;
-  };
-}
 
-const parseV6Value = memoized(parseV6ValueUncached);
+const parseV6Value = memoized(parseV6ValueUncached, MEMO_MAX);
 
 function parseV6ValueUncached(text: string): bigint | undefined {
   const halves = text.split('::');
@@ -85,7 +74,7 @@ function formatV4(value: bigint): IPv4 {
   return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.') as IPv4;
 }
 
-const formatV6 = memoized(formatV6Uncached);
+const formatV6 = memoized(formatV6Uncached, MEMO_MAX);
 
 /** RFC 5952 §4: lowercase, no leading zeros, longest run (>= 2) of zero groups as "::", first on ties. */
 function formatV6Uncached(value: bigint): IPv6 {

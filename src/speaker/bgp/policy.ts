@@ -10,6 +10,7 @@ import { comparePrefix } from './advertisements.ts';
 import { communityValue } from './communities.ts';
 import type { FrrRouter } from './frr-model.ts';
 import { renderError, type RenderError } from './render-error.ts';
+import { memoized } from '../../core/memoized.ts';
 
 /** One neighbor's share of a policy: it is sent the tagged prefixes with these attributes. */
 export type PolicyMember = { readonly neighborId: string; readonly localPref: number | null; readonly communities: readonly Community[] };
@@ -24,20 +25,12 @@ export type RouterPolicy = {
   readonly policies: readonly Policy[];
 };
 
-/** Tags by signature: every prefix of a policy hashes the same signature. */
-const tags = new Map<string, number>();
-
-/** FRR route tags are 1..4294967295; the first 32 bits of SHA-256 of the signature, shifted into range. */
-export function policyTag(signature: string): number {
-  const known = tags.get(signature);
-  if (known !== undefined) return known;
-  const h = createHash('sha256').update(signature).digest().readUInt32BE(0);
-  const tag = (h % 0xffff_ffff) + 1;
-  // Distinct policies depend on the configuration, not on the Services: a few, normally.
-  if (tags.size >= 4096) tags.clear();
-  tags.set(signature, tag);
-  return tag;
-}
+/**
+ * FRR route tags are 1..4294967295; the first 32 bits of SHA-256 of the signature, shifted into
+ * range. Memoized: every prefix of a policy hashes the same signature, and distinct policies
+ * depend on the configuration, not on the Services (a few, normally).
+ */
+export const policyTag = memoized((signature: string): number => (createHash('sha256').update(signature).digest().readUInt32BE(0) % 0xffff_ffff) + 1, 4096);
 
 /** What identifies a policy: its members, in the router's neighbor order. */
 export const signatureOf = (members: readonly PolicyMember[]): string =>

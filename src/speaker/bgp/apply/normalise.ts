@@ -4,6 +4,7 @@
 import { parseCidr } from '../../../net/cidr.ts';
 import { contextKey, parseFrrConfig } from './frr-config.ts';
 import type { FrrConfig, FrrContext } from './frr-config.ts';
+import { memoized } from '../../../core/memoized.ts';
 
 /** Global lines never compared nor sent incrementally (they stay in the written file). */
 const DROPPED_GLOBALS: readonly RegExp[] = [
@@ -118,18 +119,11 @@ function normaliseRouteMapLine(line: string): string {
 
 const IPV4_PREFIX = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
-/** Canonical prefix text; IPv4 without host bits (the common case, thousands a config) stays as is. */
-function canonicalPrefix(text: string): string {
-  const known = canonicalPrefixes.get(text);
-  if (known !== undefined) return known;
-  const canonical = canonicalPrefixUncached(text);
-  // Every read of a config meets the same prefixes again; bounded like net/ip.ts's memo.
-  if (canonicalPrefixes.size >= 1 << 17) canonicalPrefixes.clear();
-  canonicalPrefixes.set(text, canonical);
-  return canonical;
-}
-
-const canonicalPrefixes = new Map<string, string>();
+/**
+ * Canonical prefix text; IPv4 without host bits (the common case, thousands a config) stays as is.
+ * Every read of a config meets the same prefixes again.
+ */
+const canonicalPrefix = memoized(canonicalPrefixUncached, 1 << 17);
 
 function canonicalPrefixUncached(text: string): string {
   const m = IPV4_PREFIX.exec(text);
