@@ -4,17 +4,24 @@
 import type { ServiceInput } from '../api/model.ts';
 import type { AllocationOptions, ServiceDecision } from './decision.ts';
 
+/**
+ * Whether barelb serving `lbClass` (null: Services without a class) handles the Service at all:
+ * the controller allocates only these, and speakers announce only these.
+ */
+export const servedBy = (svc: ServiceInput, lbClass: string | null): boolean => svc.type === 'LoadBalancer' && svc.loadBalancerClass === lbClass;
+
+/** Why a Service that is not servedBy(lbClass) is not. */
+function notServed(svc: ServiceInput, lbClass: string | null): string {
+  if (svc.type !== 'LoadBalancer') return `type is ${svc.type}; only LoadBalancer Services get an address`;
+  const handled = lbClass === null ? 'Services without a class' : `class "${lbClass}"`;
+  const has = svc.loadBalancerClass === null ? 'no loadBalancerClass' : `loadBalancerClass "${svc.loadBalancerClass}"`;
+  return `the Service has ${has}; this controller handles ${handled}`;
+}
+
 /** The decision for a Service that never reaches pool choice, or null when it does. */
 export function screen(svc: ServiceInput, options: AllocationOptions, hasPools: boolean): ServiceDecision | null {
   const key = svc.key;
-  if (svc.type !== 'LoadBalancer') {
-    return { state: 'ignored', key, message: `type is ${svc.type}; only LoadBalancer Services get an address` };
-  }
-  if (svc.loadBalancerClass !== options.loadBalancerClass) {
-    const handled = options.loadBalancerClass === null ? 'Services without a class' : `class "${options.loadBalancerClass}"`;
-    const has = svc.loadBalancerClass === null ? 'no loadBalancerClass' : `loadBalancerClass "${svc.loadBalancerClass}"`;
-    return { state: 'ignored', key, message: `the Service has ${has}; this controller handles ${handled}` };
-  }
+  if (!servedBy(svc, options.loadBalancerClass)) return { state: 'ignored', key, message: notServed(svc, options.loadBalancerClass) };
   if (svc.requestError !== null) return { state: 'pending', key, reason: 'invalid-request', message: svc.requestError };
   if (!hasPools) {
     return { state: 'pending', key, reason: 'no-pools', message: 'no IPAddressPool is configured; any address the Service held is released' };

@@ -7,6 +7,7 @@ import type { ConfigError, ServiceInput } from '../api/model.ts';
 import type { Allocations } from '../controller/reconcile.ts';
 import type { Logger } from '../log/logger.ts';
 import { sameItems } from '../core/same-items.ts';
+import { servedBy } from '../ipam/service-order.ts';
 
 export type SpeakerSnapshot = {
   readonly objects: readonly unknown[];
@@ -46,9 +47,6 @@ export type SpeakerDeps = {
   readonly loadBalancerClass?: string | null;
 };
 
-/** Whether a speaker serving `lbClass` announces this Service at all (the controller's screen). */
-export const servedBy = (svc: ServiceInput, lbClass: string | null): boolean => svc.type === 'LoadBalancer' && svc.loadBalancerClass === lbClass;
-
 export class Speaker {
   readonly #deps: SpeakerDeps;
   /** Objects unchanged since an earlier snapshot are not read again. */
@@ -56,7 +54,7 @@ export class Speaker {
   #input: ParsedInput | null = null;
   #allocations: Allocations = new Map();
   #lastErrors = '';
-  /** The served Services of the last parse, kept while the parse's list is the same array. */
+  /** The served Services of the last parse, kept while the parse gives the same Services. */
   #served: { readonly from: readonly ServiceInput[]; readonly services: readonly ServiceInput[] } | null = null;
 
   constructor(deps: SpeakerDeps) {
