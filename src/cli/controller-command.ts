@@ -6,12 +6,12 @@
 // mode's directory watcher and manifest reader, and in local mode never the API client.
 
 import { hostname } from 'node:os';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { Controller, type ControllerStore } from '../controller/loop.ts';
 import { createLogger, type Logger, type LogLevel } from '../log/logger.ts';
 import { controllerMetrics } from '../metrics/controller-metrics.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
+import { abortableSleep } from './abortable-sleep.ts';
 
 export type KubernetesOptions = {
   readonly kubeconfig: string | null;
@@ -29,12 +29,6 @@ export type ControllerCommandOptions = {
   readonly loadBalancerClass: string | null;
   readonly signal: AbortSignal;
 };
-
-/**
- * Resolves after `ms`, or at once when `signal` aborts (never rejects). The BGP state watcher's
- * systemClock does the same, but importing it would load FRR's JSON decoders (and zod) here.
- */
-const sleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
 
 export const defaultIdentity = (): string => process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`;
 
@@ -105,7 +99,7 @@ async function runOnKubernetes(
       client,
       namespace: k.namespace,
       logger,
-      clock: { sleep },
+      clock: { sleep: abortableSleep },
       now: Date.now,
       events,
       onWrite: (target, ok) => writes.inc({ target, result: ok ? 'ok' : 'error' }),
@@ -121,7 +115,7 @@ async function runOnKubernetes(
     await lead(o.signal);
     return;
   }
-  const election = new LeaderElection({ client, namespace: k.namespace, name: k.leaseName, identity: k.identity, logger, clock: { now: Date.now, sleep } });
+  const election = new LeaderElection({ client, namespace: k.namespace, name: k.leaseName, identity: k.identity, logger, clock: { now: Date.now, sleep: abortableSleep } });
   // A standby is ready (it serves as soon as it wins); readiness of the leader follows its first sync.
   setReady(() => !election.leading);
   await election.run(o.signal, lead);

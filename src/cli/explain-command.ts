@@ -5,10 +5,9 @@
 import { Option, type Command } from 'commander';
 import type { ExplainOptions } from './explain.ts';
 import type { CliIO } from './io.ts';
+import { collect } from './flag-parsers.ts';
 
 type ExplainFlags = { file?: string[]; kubeconfig?: string; namespace: string; output: 'text' | 'json'; lbClass?: string; ignoreExcludeLb?: boolean };
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function addExplainCommand(program: Command, io: CliIO, setResult: (p: Promise<number>) => void): void {
   program

@@ -15,8 +15,7 @@ import type { SpeakerProtocolOptions } from './speaker-handlers.ts';
 import { addBgpFlags, defaultHostname, type BgpFlags } from './speaker-bgp-flags.ts';
 import { addL2Flags, type L2Flags } from './speaker-l2-flags.ts';
 import { logLevels, type LogLevel } from '../log/logger.ts';
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+import { collect } from './flag-parsers.ts';
 
 export type CliContext = { readonly io: CliIO; readonly signal: AbortSignal };
 

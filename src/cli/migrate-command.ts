@@ -4,10 +4,9 @@
 import { Option, type Command } from 'commander';
 import type { CliIO } from './io.ts';
 import type { MigrateOptions } from './migrate.ts';
+import { collect } from './flag-parsers.ts';
 
 type MigrateFlags = { file: string[]; output?: string; namespace?: string; format: 'text' | 'json' };
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function addMigrateCommand(program: Command, io: CliIO, setResult: (p: Promise<number>) => void): void {
   program

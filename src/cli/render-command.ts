@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 import { speakerLogLevels, type SpeakerLogLevel } from '../speaker/bgp/log-level.ts';
 import type { CliIO } from './io.ts';
+import { collect } from './flag-parsers.ts';
 
 type RenderFlags = {
   file: string[];
@@ -15,8 +16,6 @@ type RenderFlags = {
   ignoreExcludeLb?: boolean;
   lbClass?: string;
 };
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function addRenderCommand(program: Command, io: CliIO, setResult: (p: Promise<number>) => void): void {
   program

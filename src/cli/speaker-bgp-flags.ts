@@ -2,7 +2,8 @@
 // command line (for every barelb command, and for --help) does not load the FRR driver.
 
 import { hostname } from 'node:os';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { integer } from './flag-parsers.ts';
 
 /** The flags as commander hands them over. */
 export type BgpFlags = {
@@ -23,12 +24,6 @@ export type BgpFlags = {
 
 /** The default of --hostname. */
 export const defaultHostname = (): string => hostname();
-
-const integer = (min: number, max: number) => (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
-  return n;
-};
 
 /** Adds the BGP flags to the `speaker` command. */
 export function addBgpFlags(cmd: Command, defaultHostname: string): Command {

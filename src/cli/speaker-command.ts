@@ -4,7 +4,6 @@
 // Each mode imports its own modules when it starts: on Kubernetes the process never holds local
 // mode's directory watcher and manifest reader, and in local mode never the API client.
 
-import { setTimeout as delay } from 'node:timers/promises';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Announcement } from '../k8s/announcement-status.ts';
 import type { ConfigStateReporter } from '../k8s/config-state.ts';
@@ -12,6 +11,7 @@ import { createLogger, type Logger, type LogLevel } from '../log/logger.ts';
 import { startMetricsServer } from '../metrics/http-server.ts';
 import { Speaker, type SpeakerStore } from '../speaker/loop.ts';
 import { buildHandlers, type SpeakerProtocolOptions } from './speaker-handlers.ts';
+import { abortableSleep } from './abortable-sleep.ts';
 
 export type SpeakerCommandOptions = {
   readonly local: string | null;
@@ -89,8 +89,7 @@ async function onKubernetes(o: SpeakerCommandOptions, logger: Logger): Promise<K
   const statusWriter = new AnnouncementStatusWriter({ client, namespace: o.namespace, node: o.node, fieldManager: `barelb-speaker-${o.node}`, onError: warn('could not write ServiceL2Status/ServiceBGPStatus') });
   const events = new EventRecorder({ client, controller: 'barelb.io/speaker', instance: o.node, now: Date.now, onError: warn('could not record an Event') });
   return {
-    // Not the BGP watcher's systemClock: importing it would load FRR's decoders into an L2-only speaker.
-    store: k8sSpeakerStore({ client, namespace: o.namespace, logger, clock: { sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined) } }),
+    store: k8sSpeakerStore({ client, namespace: o.namespace, logger, clock: { sleep: abortableSleep } }),
     announcements: (protocol, list) => statusWriter.set(protocol, list),
     config: new ConfigStateReporter({ client, namespace: o.namespace, name: `speaker-${o.node}`, events, now: Date.now, fieldManager: `barelb-speaker-${o.node}`, onError: warn('could not write ConfigurationState') }),
   };

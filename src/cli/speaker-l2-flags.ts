@@ -1,10 +1,11 @@
 // The speaker's Layer-2 flags as commander sees them. Apart from speaker-l2.ts so that defining the
 // command line (for every barelb command, and for --help) does not load the L2 responder.
 
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { defaultHeartbeatPort } from '../speaker/l2/heartbeat/config.ts';
 import { heartbeatDefaults } from '../speaker/l2/heartbeat/membership.ts';
 import { metallbDefaultExcludes } from '../speaker/l2/interfaces.ts';
+import { collect, integer } from './flag-parsers.ts';
 
 /** The flags as commander hands them over. */
 export type L2Flags = {
@@ -18,13 +19,6 @@ export type L2Flags = {
   /** Shared with BGP: `--ignore-exclude-lb`. */
   readonly ignoreExcludeLb?: boolean;
 };
-
-const integer = (min: number, max: number) => (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
-  return n;
-};
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Adds the L2 flags to the `speaker` command. */
 export function addL2Flags(cmd: Command): Command {
