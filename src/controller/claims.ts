@@ -30,8 +30,6 @@ export class Claimed {
   /** Holds exactly the successful claims. */
   readonly #allocator: Allocator;
   readonly #claims = new Map<ServiceKey, Claim>();
-  /** Successful claims per IP: more than one means the IP is shared. */
-  readonly #users = new Map<IP, number>();
   /** Claims that failed (their Services are placed again in phase 3). */
   #failed = 0;
 
@@ -129,7 +127,6 @@ export class Claimed {
     const claim: Claim = { svc, ips, decision: kept.state === 'allocated' ? kept : null };
     this.#claims.set(svc.key, claim);
     if (claim.decision === null) this.#failed += 1;
-    else for (const ip of claim.decision.ips) this.#users.set(ip, (this.#users.get(ip) ?? 0) + 1);
     return claim;
   }
 
@@ -142,14 +139,10 @@ export class Claimed {
       return;
     }
     this.#allocator.release(key);
-    for (const ip of claim.decision.ips) {
-      const n = (this.#users.get(ip) ?? 1) - 1;
-      if (n === 0) this.#users.delete(ip);
-      else this.#users.set(ip, n);
-    }
   }
 
+  /** Whether another claim holds one of its IPs (the allocator holds exactly the successful claims). */
   #shares(claim: Claim): boolean {
-    return claim.decision !== null && claim.decision.ips.some((ip) => (this.#users.get(ip) ?? 0) > 1);
+    return claim.decision !== null && claim.decision.ips.some((ip) => this.#allocator.isShared(ip));
   }
 }

@@ -33,6 +33,11 @@ export class Allocator {
     return this.#held.get(key);
   }
 
+  /** Whether more than one Service holds the IP. */
+  isShared(ip: IP): boolean {
+    return this.#ctx.sharing.userCount(ip) > 1;
+  }
+
   /**
    * Converges one Service (the controller's entry point): keeps the addresses it holds (here,
    * else its status ingress IPs) while they are still valid for it, else allocates anew.

@@ -31,6 +31,11 @@ export class SharingIndex {
   /** Non-empty sharing key + backend key -> the IPs its Services hold. */
   readonly #groups = new Map<string, Map<IP, IPUse>>();
 
+  /** How many Services use the IP. */
+  userCount(ip: IP): number {
+    return this.#uses.get(ip)?.users.length ?? 0;
+  }
+
   /** Users of the IP, sorted. */
   usersOf(ip: IP): readonly ServiceKey[] {
     return (this.#uses.get(ip)?.users ?? []).map((u) => u.key).sort();
