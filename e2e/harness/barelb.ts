@@ -45,7 +45,7 @@ export type BarelbProcessOptions = {
   readonly label: string;
   /** Run the build (dist/bin/barelb.js, `npm run build`) instead of the sources: what the image ships. */
   readonly built?: boolean;
-  /** Node/V8 flags before the entry, e.g. the image's NODE_OPTIONS. */
+  /** Node/V8 flags before the entry, e.g. the image's (imageRuntime). */
   readonly nodeArgs?: readonly string[];
   /** Added to the environment, e.g. the image's. */
   readonly env?: Readonly<Record<string, string>>;

@@ -173,7 +173,10 @@ export class K8sLab {
     await this.api.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.ns } });
   }
 
-  /** A Cluster LoadBalancer Service with a ready endpoint on every node, and its EndpointSlice; `spec` adds to its spec. */
+  /**
+   * A Cluster LoadBalancer Service with a ready endpoint on every node, and its EndpointSlice;
+   * `spec` adds to (or overrides) the Service's spec.
+   */
   async createService(name: string, spec: WireObject = {}): Promise<void> {
     const ports = [{ name: 'echo', port: ECHO_PORT, protocol: 'UDP' }];
     await this.api.create(`/api/v1/namespaces/${this.ns}/services`, {
