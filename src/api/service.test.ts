@@ -89,6 +89,16 @@ describe('Service fields', () => {
     expect(svc).to.deep.include({ type: 'NodePort', loadBalancerClass: 'barelb.io/lb', labels: { app: 'x' }, creationTimestamp: null });
   });
 
+  it('shares the common, immutable parts of readings between Services (memory at 10 000 Services)', () => {
+    const [a, b] = parseInput([aService({ name: 'a', spec: { ports: [{ port: 80 }] } }), aService({ name: 'b', spec: { ports: [{ port: 80 }] } })]).services;
+    if (a === undefined || b === undefined) throw new Error('expected two Services');
+    for (const field of ['families', 'ports', 'requestedIPs', 'deprecatedAnnotations'] as const) {
+      expect(a[field], field).to.equal(b[field]);
+      expect(Object.isFrozen(a[field]), field).to.equal(true);
+    }
+    expect(a.ports).to.deep.equal([{ protocol: 'TCP', port: 80 }]);
+  });
+
   it('reports a Service without a name as a ConfigError', () => {
     const parsed = parseInput([{ apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'x' }, spec: {} }]);
     expect(parsed.services).to.deep.equal([]);

@@ -1,6 +1,7 @@
 // v1 Service -> ServiceInput: what allocation and announcement read of a Service (§3 of the
 // reference). Problems with the Service's own request become `requestError`, never ConfigErrors.
 
+import { memoized } from '../core/memoized.ts';
 import { ipFamily, parseIP, type Family, type IP } from '../net/ip.ts';
 import type { Labels } from './labels.ts';
 import { ipFamilyPolicies, protocols, serviceKey, type IPFamilyPolicy, type Protocol, type ServiceInput, type ServicePort } from './model.ts';
@@ -76,7 +77,24 @@ function readRequestedIPs(r: Reader, spec: WireRecord, annotations: Labels): IP[
 
 const isProtocol = (s: string): s is Protocol => (protocols as readonly string[]).includes(s);
 
-function readPorts(r: Reader, spec: WireRecord): ServicePort[] {
+// Readings are kept for every Service (10 000 at scale, in the controller and in every speaker) and
+// are never mutated, so the parts most Services have in common are shared instead of copied: the
+// empty lists, the few possible family lists and the common ports (one frozen object each).
+const none: readonly never[] = Object.freeze([]);
+const familyLists = new Map<string, readonly Family[]>();
+const sharedFamilies = (families: readonly Family[]): readonly Family[] => {
+  const key = families.join(',');
+  let shared = familyLists.get(key);
+  if (shared === undefined) familyLists.set(key, (shared = Object.freeze([...families])));
+  return shared;
+};
+const sharedPorts = memoized((key: string): readonly ServicePort[] => {
+  const [protocol, port] = key.split('/') as [Protocol, string];
+  return Object.freeze([Object.freeze({ protocol, port: Number(port) })]);
+}, 4096);
+const shareList = <T>(list: readonly T[]): readonly T[] => (list.length === 0 ? none : list);
+
+function readPorts(r: Reader, spec: WireRecord): readonly ServicePort[] {
   const out: ServicePort[] = [];
   (readList(r, spec['ports'], 'spec.ports') ?? []).forEach((p, i) => {
     const rec = readRecord(r, p, index('spec.ports', i)) ?? {};
@@ -85,7 +103,8 @@ function readPorts(r: Reader, spec: WireRecord): ServicePort[] {
     if (!isProtocol(protocol)) r.issues.errors.push({ object: r.object, field: at(index('spec.ports', i), 'protocol'), message: `${show(protocol)} is not TCP, UDP or SCTP` });
     else if (port !== undefined) out.push({ protocol, port });
   });
-  return out;
+  const only = out.length === 1 ? out[0] : undefined;
+  return only === undefined ? shareList(out) : sharedPorts(`${only.protocol}/${only.port}`);
 }
 
 function readIngressIPs(status: unknown): IP[] {
@@ -130,17 +149,17 @@ export function readService(object: string, meta: ObjectMeta, body: WireRecord):
     creationTimestamp: meta.creationTimestamp,
     type: readString(r, spec['type'], 'spec.type') ?? 'ClusterIP',
     loadBalancerClass: readString(r, spec['loadBalancerClass'], 'spec.loadBalancerClass') ?? null,
-    families,
+    families: sharedFamilies(families),
     ipFamilyPolicy,
-    requestedIPs,
+    requestedIPs: shareList(requestedIPs),
     addressPool: pool === null || pool.value === '' ? null : pool.value,
     sharingKey: sharing === null ? null : sharing.value,
     backendKey: local ? Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',') : '',
     externalTrafficPolicy: local ? 'Local' : 'Cluster',
     selector,
     ports,
-    ingressIPs: readIngressIPs(body['status']),
+    ingressIPs: shareList(readIngressIPs(body['status'])),
     requestError: first === undefined ? null : `${first.field}: ${first.message}`,
-    deprecatedAnnotations: annotationNames.map((n) => `${deprecatedPrefix}${n}`).filter((k) => meta.annotations[k] !== undefined),
+    deprecatedAnnotations: shareList(annotationNames.map((n) => `${deprecatedPrefix}${n}`).filter((k) => meta.annotations[k] !== undefined)),
   };
 }

@@ -35,6 +35,15 @@ describe('ServiceL2Status / ServiceBGPStatus', () => {
     expect(t.errors).to.deep.equal([]);
   });
 
+  it('after a restart, writes nothing for the objects it finds already right', async () => {
+    const found = { ...statusObject({ protocol: 'bgp', namespace: 'demo', name: 'web', targets: ['router'] }, 'n1', 'barelb-system'), metadata: { name: 'bgp.demo.web.n1', managedFields: [{ manager: 'barelb-speaker-n1' }] } };
+    const t = setup({ bgp: [found] });
+    t.writer.set('bgp', [{ protocol: 'bgp', namespace: 'demo', name: 'web', targets: ['router'] }]);
+    await t.writer.settled();
+    expect(t.kube.writes).to.deep.equal([]);
+    expect(t.errors).to.deep.equal([]);
+  });
+
   it('deletes what the node no longer announces, leaving the other protocol alone until it reports', async () => {
     const old = (protocol: string, name: string) => ({ metadata: { name: `${protocol}.demo.${name}.n1` }, status: { node: 'n1', serviceName: name, serviceNamespace: 'demo' } });
     const t = setup({ l2: [old('l2', 'gone')], bgp: [old('bgp', 'kept')] });

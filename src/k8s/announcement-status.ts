@@ -36,6 +36,9 @@ export function statusObject(a: Announcement, node: string, namespace: string): 
   };
 }
 
+/** What the writer keeps of a listed status object: its name and its status. */
+const nameAndStatus = (item: WireObject): WireObject => ({ name: (item['metadata'] as WireObject | undefined)?.['name'], status: item['status'] });
+
 export type AnnouncementStatusOptions = {
   readonly client: KubeClient;
   readonly namespace: string;
@@ -91,8 +94,10 @@ export class AnnouncementStatusWriter {
     if (this.#written === null) {
       const written = new Map<string, string>();
       for (const protocol of ['l2', 'bgp'] as const) {
-        const listed = await this.#o.client.list(`${this.#path(protocol)}?labelSelector=${encodeURIComponent(`${NODE_LABEL}=${this.#o.node}`)}`);
-        for (const item of listed.items) written.set(`${protocol}/${String((item['metadata'] as WireObject)['name'])}`, JSON.stringify(item['status'] ?? {}));
+        // Each page is cut down to name and status as it arrives: after a restart this node may own
+        // one object per Service (10 000 at scale), and their managedFields are most of each.
+        const listed = await this.#o.client.list(`${this.#path(protocol)}?labelSelector=${encodeURIComponent(`${NODE_LABEL}=${this.#o.node}`)}`, undefined, nameAndStatus);
+        for (const item of listed.items) written.set(`${protocol}/${String(item['name'])}`, JSON.stringify(item['status'] ?? {}));
       }
       this.#written = written;
     }
