@@ -110,12 +110,26 @@ export const readUniqueStrings = (r: Reader, v: unknown, path: string): string[]
 /** A string-to-string map such as metadata.labels; non-string values are reported and dropped. */
 export function readStringMap(r: Reader, v: unknown, path: string): Record<string, string> {
   const rec = readRecord(r, v, path) ?? {};
+  // Already a map of strings in key order (what the API server sends): the object itself, frozen,
+  // rather than a copy. Readings live as long as their objects (labels and selectors of 10 000
+  // Services), and wire objects are replaced, never changed, once read.
+  if (isCanonicalStringMap(rec)) return Object.isFrozen(rec) ? (rec as Record<string, string>) : Object.freeze(rec as Record<string, string>);
   const out: Record<string, string> = {};
   for (const key of Object.keys(rec).sort()) {
     const s = readString(r, rec[key], at(path, key));
     if (s !== undefined) Object.defineProperty(out, key, { value: s, enumerable: true, writable: false });
   }
   return out;
+}
+
+function isCanonicalStringMap(rec: WireRecord): boolean {
+  if (Object.getPrototypeOf(rec) !== Object.prototype) return false;
+  let previous: string | null = null;
+  for (const key in rec) {
+    if (!Object.hasOwn(rec, key) || typeof rec[key] !== 'string' || (previous !== null && !(previous < key))) return false;
+    previous = key;
+  }
+  return true;
 }
 
 /** Warns about fields this version does not know (Kubernetes would prune them). */

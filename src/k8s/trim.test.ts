@@ -34,7 +34,7 @@ const service = (name: string, extra: WireObject = {}): WireObject => ({
 
 const slice: WireObject = {
   apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
-  metadata: { name: 'web-abc', namespace: 'shop', generateName: 'web-', labels: { 'kubernetes.io/service-name': 'web' }, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': 'x' }, managedFields, ownerReferences: [{ kind: 'Service', name: 'web' }] },
+  metadata: { name: 'web-abc', namespace: 'shop', generateName: 'web-', labels: { 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': 'x' }, managedFields, ownerReferences: [{ kind: 'Service', name: 'web' }] },
   endpoints: [
     { addresses: ['198.51.100.20'], conditions: { ready: true, serving: true, terminating: false }, nodeName: 'n1', zone: 'a', hints: { forZones: [{ name: 'a' }] }, targetRef: { kind: 'Pod', name: 'web-1' } },
     { addresses: ['198.51.100.21'], conditions: { ready: false, serving: true, terminating: true }, nodeName: 'n2', targetRef: { kind: 'Pod', name: 'web-2' } },
@@ -87,6 +87,10 @@ describe('k8s/trim: what the reflectors keep', () => {
     expect(n?.['status']).to.deep.equal({ addresses: node('n1', false)['status'] && (node('n1', false)['status'] as WireObject)['addresses'], conditions: [{ type: 'Ready', status: 'True' }, { type: 'NetworkUnavailable', status: 'False' }] });
     expect((p?.['metadata'] as WireObject)['annotations']).to.deep.equal({ team: 'edge' });
     expect(JSON.stringify(n).length).to.be.lessThan(JSON.stringify(node('n1', false)).length / 5);
+  });
+
+  it('keeps of an EndpointSlice its identity, its Service label and its endpoints', () => {
+    expect(trimObject(slice)['metadata']).to.deep.equal({ name: 'web-abc', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'web' } });
   });
 
   it('keeps barelb\'s and MetalLB\'s annotations and the identity fields writes depend on', () => {

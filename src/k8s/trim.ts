@@ -4,6 +4,7 @@
 // last-applied-configuration annotation, and a Node's image list. The parser and the status
 // writers read only what is kept here (a test checks both give the same answers either way).
 
+import { serviceNameLabel } from '../api/endpoint-slice.ts';
 import { annotationPrefixes } from '../api/service.ts';
 import { record, type WireObject } from './client.ts';
 
@@ -43,9 +44,13 @@ function trimService(o: WireObject): WireObject {
   };
 }
 
+/** An EndpointSlice is read for its Service (one label) and its endpoints; nothing writes it back. */
 function trimEndpointSlice(o: WireObject): WireObject {
   const endpoints = Array.isArray(o['endpoints']) ? o['endpoints'].map((e) => pick(e, ['addresses', 'conditions', 'nodeName'])) : o['endpoints'];
-  return { ...head(o), metadata: trimMeta(o, () => false), ...(o['addressType'] === undefined ? {} : { addressType: o['addressType'] }), ...(endpoints === undefined ? {} : { endpoints }) };
+  const meta = pick(o['metadata'], ['name', 'namespace', 'resourceVersion', 'deletionTimestamp']);
+  const service = record(record(o['metadata'])['labels'])[serviceNameLabel];
+  if (service !== undefined) meta['labels'] = { [serviceNameLabel]: service };
+  return { ...head(o), metadata: meta, ...(o['addressType'] === undefined ? {} : { addressType: o['addressType'] }), ...(endpoints === undefined ? {} : { endpoints }) };
 }
 
 function trimNode(o: WireObject): WireObject {
