@@ -1,6 +1,7 @@
 // The discovery.k8s.io/v1 EndpointSlice kind: which endpoints of a Service are ready and on
 // which node, for ETP=Local announcement and L2 election.
 
+import { keptList } from '../core/kept-list.ts';
 import { parseIP, type IP } from '../net/ip.ts';
 import type { Labels } from './labels.ts';
 import type { Endpoint, EndpointSliceInput } from './model.ts';
@@ -20,7 +21,7 @@ function readEndpoint(r: Reader, v: unknown, path: string): Endpoint | undefined
   const ready = conditions['ready'] !== false;
   const serving = typeof conditions['serving'] === 'boolean' ? conditions['serving'] : ready;
   const nodeName = typeof rec['nodeName'] === 'string' && rec['nodeName'] !== '' ? rec['nodeName'] : null;
-  return { addresses, ready, serving, nodeName };
+  return { addresses: keptList(addresses), ready, serving, nodeName };
 }
 
 export function readEndpointSlice(r: Reader, name: string, namespace: string, labels: Labels, body: WireRecord): EndpointSliceInput {
@@ -29,6 +30,6 @@ export function readEndpointSlice(r: Reader, name: string, namespace: string, la
     namespace: namespace === '' ? 'default' : namespace,
     name,
     serviceName: labels[serviceNameLabel] ?? null,
-    endpoints: list.map((e, i) => readEndpoint(r, e, index('endpoints', i))).filter((e) => e !== undefined),
+    endpoints: keptList(list.map((e, i) => readEndpoint(r, e, index('endpoints', i))).filter((e) => e !== undefined)),
   };
 }

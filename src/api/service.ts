@@ -1,6 +1,7 @@
 // v1 Service -> ServiceInput: what allocation and announcement read of a Service (§3 of the
 // reference). Problems with the Service's own request become `requestError`, never ConfigErrors.
 
+import { keptList } from '../core/kept-list.ts';
 import { memoized } from '../core/memoized.ts';
 import { ipFamily, parseIP, type Family, type IP } from '../net/ip.ts';
 import type { Labels } from './labels.ts';
@@ -80,7 +81,6 @@ const isProtocol = (s: string): s is Protocol => (protocols as readonly string[]
 // Readings are kept for every Service (10 000 at scale, in the controller and in every speaker) and
 // are never mutated, so the parts most Services have in common are shared instead of copied: the
 // empty lists, the few possible family lists and the common ports (one frozen object each).
-const none: readonly never[] = Object.freeze([]);
 const familyLists = new Map<string, readonly Family[]>();
 const sharedFamilies = (families: readonly Family[]): readonly Family[] => {
   const key = families.join(',');
@@ -92,7 +92,6 @@ const sharedPorts = memoized((key: string): readonly ServicePort[] => {
   const [protocol, port] = key.split('/') as [Protocol, string];
   return Object.freeze([Object.freeze({ protocol, port: Number(port) })]);
 }, 4096);
-const shareList = <T>(list: readonly T[]): readonly T[] => (list.length === 0 ? none : list);
 
 function readPorts(r: Reader, spec: WireRecord): readonly ServicePort[] {
   const out: ServicePort[] = [];
@@ -104,7 +103,7 @@ function readPorts(r: Reader, spec: WireRecord): readonly ServicePort[] {
     else if (port !== undefined) out.push({ protocol, port });
   });
   const only = out.length === 1 ? out[0] : undefined;
-  return only === undefined ? shareList(out) : sharedPorts(`${only.protocol}/${only.port}`);
+  return only === undefined ? keptList(out) : sharedPorts(`${only.protocol}/${only.port}`);
 }
 
 function readIngressIPs(status: unknown): IP[] {
@@ -151,15 +150,15 @@ export function readService(object: string, meta: ObjectMeta, body: WireRecord):
     loadBalancerClass: readString(r, spec['loadBalancerClass'], 'spec.loadBalancerClass') ?? null,
     families: sharedFamilies(families),
     ipFamilyPolicy,
-    requestedIPs: shareList(requestedIPs),
+    requestedIPs: keptList(requestedIPs),
     addressPool: pool === null || pool.value === '' ? null : pool.value,
     sharingKey: sharing === null ? null : sharing.value,
     backendKey: local ? Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',') : '',
     externalTrafficPolicy: local ? 'Local' : 'Cluster',
     selector,
     ports,
-    ingressIPs: shareList(readIngressIPs(body['status'])),
+    ingressIPs: keptList(readIngressIPs(body['status'])),
     requestError: first === undefined ? null : `${first.field}: ${first.message}`,
-    deprecatedAnnotations: shareList(annotationNames.map((n) => `${deprecatedPrefix}${n}`).filter((k) => meta.annotations[k] !== undefined)),
+    deprecatedAnnotations: keptList(annotationNames.map((n) => `${deprecatedPrefix}${n}`).filter((k) => meta.annotations[k] !== undefined)),
   };
 }

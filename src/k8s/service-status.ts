@@ -7,6 +7,7 @@ import type { Pool, ServiceKey } from '../api/model.ts';
 import { serviceKey } from '../api/model.ts';
 import type { Allocation, Allocations } from '../controller/reconcile.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
+import { keptList } from '../core/kept-list.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { parseIP } from '../net/ip.ts';
 import { record, type WireObject } from './client.ts';
@@ -76,7 +77,7 @@ export function allocationsFromServices(services: readonly WireObject[], pools: 
     const pool = named ?? (first === undefined ? undefined : pools.find((p) => p.cidrs.some((c) => cidrContains(c, first)))?.name) ?? '';
     const ref = serviceRef(s);
     const key = serviceKey(ref.namespace, ref.name);
-    const allocation: Allocation = { ips, pool };
+    const allocation: Allocation = { ips: keptList(ips), pool };
     if (named !== undefined) cache?.set(s, { key, allocation });
     out.set(key, allocation);
   }
