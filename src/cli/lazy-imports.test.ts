@@ -65,6 +65,8 @@ const cases: readonly { readonly entry: string; readonly forbidden: readonly str
   // Each protocol's driver is loaded when it is on: BGP's needs execa (vtysh), chokidar (FRR
   // restarts), zod (session state) and handlebars (frr.conf); an L2-only speaker holds none of them.
   { entry: 'src/cli/speaker-command.ts', forbidden: [...otherCommands, 'yaml', 'zod', 'execa', 'chokidar', 'handlebars'] },
+  // Kubeconfigs in JSON (client-node and `kubectl config view -o json` write it) need no YAML parser.
+  { entry: 'src/k8s/kubeconfig.ts', forbidden: ['yaml'] },
 ];
 
 describe('static imports of the long-running processes', () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { stringify } from 'yaml';
 import { accessFromEntry, inClusterEntry, KubeConfigError, kubeConfigEntry, loadApiAccess, tokenReader } from './kubeconfig.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -22,6 +23,15 @@ describe('kubeconfig', () => {
     const e = kubeConfigEntry(doc({ token: 'secret-token' }), dir, 'kc');
     expect(e).to.deep.equal({ server: 'https://192.0.2.1:6443', insecure: false, ca: 'CA PEM', token: 'secret-token' });
     expect(await accessFromEntry(e, 'kc').headers()).to.deep.equal({ Authorization: 'Bearer secret-token' });
+  });
+
+  it('reads YAML as it reads JSON (the YAML parser is loaded only for YAML text)', () => {
+    const json = doc({ token: 'secret-token' });
+    const yamlText = stringify(JSON.parse(json));
+    expect(yamlText.trimStart().startsWith('{')).to.equal(false);
+    expect(kubeConfigEntry(yamlText, dir, 'kc')).to.deep.equal(kubeConfigEntry(json, dir, 'kc'));
+    expect(kubeConfigEntry(`  ${json}`, dir, 'kc')).to.deep.equal(kubeConfigEntry(json, dir, 'kc'));
+    expect(() => kubeConfigEntry('{ not: [valid', dir, 'kc')).to.throw(KubeConfigError, /kc: not YAML/);
   });
 
   it('reads client certificate files relative to the kubeconfig, like kubectl', () => {

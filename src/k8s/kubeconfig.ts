@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { isRecord, type WireRecord } from '../api/wire.ts';
 
 /** What a request needs: where to go, over which connection pool, with which headers. */
@@ -64,6 +64,25 @@ export type KubeConfigEntry = {
   readonly needsClientNode?: string;
 };
 
+const require = createRequire(import.meta.url);
+
+/**
+ * A kubeconfig's text as data. JSON (what `kubectl config view -o json` and client-node write) is
+ * read without the YAML parser, which is loaded only for YAML text: it is the only YAML a
+ * long-running process would read, and an in-cluster one (service account) reads none.
+ */
+function parseKubeconfigText(text: string): unknown {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not JSON after all (a YAML flow mapping): read it as YAML.
+    }
+  }
+  const yaml = require('yaml') as typeof import('yaml');
+  return yaml.parse(text);
+}
+
 /**
  * Reads one kubeconfig document (YAML or JSON). File references (certificate-authority,
  * client-certificate, client-key, tokenFile) are read relative to `baseDir`, like kubectl does.
@@ -71,7 +90,7 @@ export type KubeConfigEntry = {
 export function kubeConfigEntry(text: string, baseDir: string, where: string): KubeConfigEntry {
   let doc: Rec;
   try {
-    doc = rec(parseYaml(text));
+    doc = rec(parseKubeconfigText(text));
   } catch (e) {
     throw new KubeConfigError(`${where}: not YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
