@@ -19,7 +19,7 @@ const coreAdapters = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.cache/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.cache/**', 'src/speaker/bgp/templates-precompiled.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { err } from '../../core/result.ts';
 import { announceForNode } from './announce.ts';
@@ -5,7 +6,9 @@ import { aBFDProfile, aConfig, aNode, aPeer, anAdvertisement, aSnapshot, tor, we
 import type { RenderOptions } from './frr-model.ts';
 import { maxExtraConfigBytes } from './extra-config.ts';
 import { renderAllNodes, renderFrrConfig, renderNode } from './render.ts';
-import { compileTemplates } from './templates.ts';
+import { compileTemplates, precompiledModule } from './template-compile.ts';
+import { readTemplateSources } from './template-files.ts';
+import { frrTemplate } from './templates.ts';
 
 const options: RenderOptions = { hostname: 'node-1', logLevel: 'informational', secretPasswords: new Map(), extraConfig: null };
 const render = (spec: SnapshotSpec, o: Partial<RenderOptions> = {}) => renderNode(aSnapshot(spec), 'node-1', { ...options, ...o });
@@ -122,6 +125,17 @@ describe('compileTemplates', () => {
 
   it('needs the entry template', () => {
     expect(() => compileTemplates(new Map([['router', 'x']]))).to.throw(/frr\.conf\.hbs/);
+    expect(() => precompiledModule(new Map([['router', 'x']]))).to.throw(/frr\.conf\.hbs/);
+  });
+
+  it('the processes run exactly templates/*.hbs, precompiled (npm run gen:templates)', () => {
+    const generated = readFileSync(new URL('./templates-precompiled.ts', import.meta.url), 'utf8');
+    expect(generated === precompiledModule(readTemplateSources()), 'templates-precompiled.ts is stale: run npm run gen:templates').to.equal(true);
+  });
+
+  it('renders with the precompiled templates what the compiler renders (the golden files check full configs)', () => {
+    const view = { logLevel: 'informational', debugLines: [], hostname: 'h', routeMaps: [], routers: [], bfd: [], extraLines: [] };
+    expect(frrTemplate()(view)).to.equal(compileTemplates(readTemplateSources())(view));
   });
 });
 

@@ -4,6 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
+/** The entry template; every other template is a partial named after its file. */
+export const entryTemplate = 'frr.conf';
+
 export const templatesDir = new URL('../../../templates/', import.meta.url);
 
 /** Template name (file name without .hbs) -> source text, sorted by name. */

@@ -1,29 +1,32 @@
-// Compiles the frr.conf templates once, in a private Handlebars environment: noEscape (HTML
-// escaping would corrupt passwords), strict (a missing field throws instead of printing "").
+// The frr.conf templates as the processes run them: precompiled from templates/*.hbs into
+// templates-precompiled.ts (`npm run gen:templates`) and run on Handlebars' runtime, in a private
+// environment. The runtime alone is what the controller and the speaker load; the compiler
+// (template-compile.ts) is for the generator and tests.
 
-import Handlebars from 'handlebars';
-import { readTemplateSources } from './template-files.ts';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
+import { entryTemplate } from './template-files.ts';
+import { precompiledTemplates } from './templates-precompiled.ts';
 import type { FrrView } from './view-model.ts';
 
-/** The entry template; every other template is a partial named after its file. */
-export const entryTemplate = 'frr.conf';
+const require = createRequire(import.meta.url);
 
-export function compileTemplates(sources: ReadonlyMap<string, string>): (view: FrrView) => string {
-  const env = Handlebars.create();
-  const options = { noEscape: true, strict: true } as const;
-  for (const [name, text] of sources) {
-    if (name !== entryTemplate) env.registerPartial(name, env.compile(text, options));
-  }
-  const entry = sources.get(entryTemplate);
-  if (entry === undefined) throw new Error(`the template ${entryTemplate}.hbs is missing`);
-  const main = env.compile<FrrView>(entry, options);
-  return (view) => main(view);
-}
+type Spec = Parameters<typeof HandlebarsModule.template>[0];
 
 let compiled: ((view: FrrView) => string) | undefined;
 
-/** The compiled templates/*.hbs. They ship with the code: a missing or broken one is a start-up failure and throws. */
+/** The templates shipped with the code; a missing entry template is a start-up failure and throws. */
 export function frrTemplate(): (view: FrrView) => string {
-  compiled ??= compileTemplates(readTemplateSources());
+  if (compiled !== undefined) return compiled;
+  const runtime = require('handlebars/runtime') as typeof HandlebarsModule;
+  const env = runtime.create();
+  const specs = precompiledTemplates as unknown as Readonly<Record<string, Spec>>;
+  for (const [name, spec] of Object.entries(specs)) {
+    if (name !== entryTemplate) env.registerPartial(name, env.template(spec));
+  }
+  const entry = specs[entryTemplate];
+  if (entry === undefined) throw new Error(`the template ${entryTemplate}.hbs is missing`);
+  const main = env.template<FrrView>(entry);
+  compiled = (view) => main(view);
   return compiled;
 }
