@@ -1,11 +1,9 @@
-// Adapter: reads the frr.conf templates shipped in templates/*.hbs (once, at first render).
-// The only file access of the BGP core; compiling and rendering stay pure.
+// Adapter: reads the frr.conf template sources in templates/*.hbs, for the generator of the
+// precompiled templates (scripts/gen-templates.ts) and for tests. The processes read no template
+// file: they run templates-precompiled.ts.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-
-/** The entry template; every other template is a partial named after its file. */
-export const entryTemplate = 'frr.conf';
 
 export const templatesDir = new URL('../../../templates/', import.meta.url);
 
