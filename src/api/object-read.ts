@@ -3,6 +3,7 @@
 // reads as and the problems found. barelb's own kinds are only classified here: their drafts take
 // part in rules that span objects, so input.ts reads them again with the whole configuration.
 
+import { none } from '../core/kept-list.ts';
 import { readBFDProfile } from './bfd-profile.ts';
 import { readBGPAdvertisement } from './bgp-advertisement.ts';
 import { readPeer } from './bgp-peer.ts';
@@ -140,7 +141,9 @@ export type ObjectRead = {
 };
 
 /** What an object without problems keeps: one shared, frozen value instead of two empty arrays each. */
-const noIssues: Issues = Object.freeze({ errors: Object.freeze([]) as unknown as ConfigError[], warnings: Object.freeze([]) as unknown as ConfigError[] });
+// Issues' lists are mutable for readers that collect into them; frozen, a stray push fails at once.
+const noProblems = none as unknown as ConfigError[];
+const noIssues: Issues = Object.freeze({ errors: noProblems, warnings: noProblems });
 
 export function readObject(body: WireRecord): ObjectRead {
   const issues = newIssues();

@@ -1,7 +1,7 @@
 // v1 Service -> ServiceInput: what allocation and announcement read of a Service (§3 of the
 // reference). Problems with the Service's own request become `requestError`, never ConfigErrors.
 
-import { keptList } from '../core/kept-list.ts';
+import { keptList, none } from '../core/kept-list.ts';
 import { memoized } from '../core/memoized.ts';
 import { ipFamily, parseIP, type Family, type IP } from '../net/ip.ts';
 import type { Labels } from './labels.ts';
@@ -81,13 +81,8 @@ const isProtocol = (s: string): s is Protocol => (protocols as readonly string[]
 // Readings are kept for every Service (10 000 at scale, in the controller and in every speaker) and
 // are never mutated, so the parts most Services have in common are shared instead of copied: the
 // empty lists, the few possible family lists and the common ports (one frozen object each).
-const familyLists = new Map<string, readonly Family[]>();
-const sharedFamilies = (families: readonly Family[]): readonly Family[] => {
-  const key = families.join(',');
-  let shared = familyLists.get(key);
-  if (shared === undefined) familyLists.set(key, (shared = Object.freeze([...families])));
-  return shared;
-};
+const familyList = memoized((key: string): readonly Family[] => Object.freeze(key.split(',') as Family[]), 16);
+const sharedFamilies = (families: readonly Family[]): readonly Family[] => (families.length === 0 ? none : familyList(families.join(',')));
 const sharedPorts = memoized((key: string): readonly ServicePort[] => {
   const [protocol, port] = key.split('/') as [Protocol, string];
   return Object.freeze([Object.freeze({ protocol, port: Number(port) })]);

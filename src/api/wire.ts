@@ -113,7 +113,7 @@ export function readStringMap(r: Reader, v: unknown, path: string): Record<strin
   // Already a map of strings in key order (what the API server sends): the object itself, frozen,
   // rather than a copy. Readings live as long as their objects (labels and selectors of 10 000
   // Services), and wire objects are replaced, never changed, once read.
-  if (isCanonicalStringMap(rec)) return Object.isFrozen(rec) ? (rec as Record<string, string>) : Object.freeze(rec as Record<string, string>);
+  if (isCanonicalStringMap(rec)) return Object.freeze(rec as Record<string, string>);
   const out: Record<string, string> = {};
   for (const key of Object.keys(rec).sort()) {
     const s = readString(r, rec[key], at(path, key));
