@@ -4,13 +4,13 @@
 // a long-lived reader skip the objects it has read before (see parse-cache.ts).
 
 import type { Config, ConfigError, EndpointSliceInput, NamespaceInput, NodeInput, SecretInput, ServiceInput } from './model.ts';
-import { compareObjects, type ClusterItem, type ObjectRead } from './object-read.ts';
+import { compareObjects, PreRead, type ClusterItem, type ObjectRead } from './object-read.ts';
 import { ParseCache } from './parse-cache.ts';
 import { resolvePeerPassword } from './secret.ts';
 import { isRecord, newIssues, show, type Issues, type WireRecord } from './wire.ts';
 
 export { ParseCache } from './parse-cache.ts';
-export { apiGroups } from './object-read.ts';
+export { apiGroups, PreRead } from './object-read.ts';
 
 export type ParsedInput = {
   /** Always present; partial (and not to be used) when `errors` is non-empty. */
@@ -28,11 +28,13 @@ export type ParsedInput = {
 };
 
 /** Unwraps `kind: List` (and `FooList`) documents; drops empty documents. `nested` is set when a List or a non-object was met. */
-function flatten(objects: readonly unknown[], issues: Issues, seen: { nested: boolean }, depth = 0): WireRecord[] {
-  const out: WireRecord[] = [];
+function flatten(objects: readonly unknown[], issues: Issues, seen: { nested: boolean }, depth = 0): (WireRecord | PreRead)[] {
+  const out: (WireRecord | PreRead)[] = [];
   for (const o of objects) {
     if (o === null || o === undefined) continue;
-    if (!isRecord(o)) {
+    if (o instanceof PreRead) {
+      out.push(o);
+    } else if (!isRecord(o)) {
       seen.nested = true;
       issues.errors.push({ object: '(document)', field: '', message: `is not a Kubernetes object: ${show(o)}` });
     } else if (typeof o['kind'] === 'string' && o['kind'].endsWith('List') && Array.isArray(o['items']) && depth < 8) {

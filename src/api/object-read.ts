@@ -18,7 +18,7 @@ import { readNode } from './node.ts';
 import { readPool } from './pool.ts';
 import { readSecret, secretId } from './secret.ts';
 import { readService } from './service.ts';
-import { canonicalJson, fail, newIssues, readRecord, show, warn, type Issues, type WireRecord } from './wire.ts';
+import { canonicalJson, fail, isRecord, newIssues, readRecord, show, warn, type Issues, type WireRecord } from './wire.ts';
 
 /** barelb's own kinds, served under both API groups, and the versions each accepts. */
 const configKinds: ReadonlyMap<string, readonly string[]> = new Map([
@@ -155,6 +155,31 @@ export function readObject(body: WireRecord): ObjectRead {
   // Kept per object by the parse cache (10 000s of them): only the ones with problems keep their own.
   const kept = issues.errors.length === 0 && issues.warnings.length === 0 ? noIssues : issues;
   return { ...head, what, issues: kept, item };
+}
+
+/** The body a reading made ahead of the parse keeps: none (see PreRead). */
+const noBody: WireRecord = Object.freeze({});
+
+/**
+ * An object read ahead of the parse, by a store that keeps readings instead of objects (the
+ * speaker's reflectors: at 10 000 Services the objects would be kept twice, once as they came and
+ * once as read). parseInput takes it in the object's place and uses its reading as it is. The
+ * reading drops the body unless it is one of barelb's kinds (those are read again with the whole
+ * configuration); without it, two objects of the same kind, namespace and name keep their input
+ * order, which a store keyed by namespace and name never holds.
+ */
+export class PreRead {
+  readonly read: ObjectRead;
+  /** metadata.resourceVersion of the object read, or null. */
+  readonly version: string | null;
+
+  constructor(body: WireRecord) {
+    const read = readObject(body);
+    this.read = read.what === 'config' ? read : { ...read, body: noBody };
+    const meta = body['metadata'];
+    const rv = isRecord(meta) ? meta['resourceVersion'] : undefined;
+    this.version = typeof rv === 'string' ? rv : null;
+  }
 }
 
 const contentKeys = new WeakMap<ObjectRead, string>();

@@ -2,7 +2,7 @@
 
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ParseCache, parseInput, type ParsedInput } from './input.ts';
+import { ParseCache, parseInput, PreRead, type ParsedInput } from './input.ts';
 import { aBGPAdvertisement, aNamespace, aNode, aPeer, aPool, aService, type Manifest } from './test-builders.ts';
 import { canonicalJson } from './wire.ts';
 
@@ -130,5 +130,51 @@ describe('ParseCache', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  // What a store keyed by kind, namespace and name holds: one object per identity.
+  const identity = (m: unknown): string | null => {
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) return null;
+    const o = m as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    return o.kind === 'Service' || o.kind === 'EndpointSlice' ? `${String(o.kind)}/${String(o.metadata?.namespace)}/${String(o.metadata?.name)}` : null;
+  };
+  const oneOfEach = (list: readonly unknown[]): unknown[] => {
+    const seen = new Set<string>();
+    return list.filter((m) => {
+      const id = identity(m);
+      if (id === null) return true;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+  };
+
+  it('reads an object read ahead (PreRead) as the object itself, cached or not, across edits', () => {
+    fc.assert(
+      fc.property(fc.array(manifest, { maxLength: 10 }), fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }), fc.array(manifest, { maxLength: 4 }), (initial, ahead, added) => {
+        const objects = oneOfEach(initial);
+        const readAhead = (list: readonly unknown[]) => list.map((m, i) => (identity(m) !== null && ahead[i % ahead.length] === true ? new PreRead(m as Manifest) : m));
+        const cache = new ParseCache();
+        const mixed = readAhead(objects);
+        expect(summary(parseInput(mixed, cache))).to.equal(summary(parseInput(objects)));
+        expect(summary(parseInput(mixed))).to.equal(summary(parseInput(objects)));
+        // Edits patch the last parse: a Service or slice read ahead is removed, new ones come in.
+        const next = oneOfEach([...objects.slice(1), ...added]);
+        const nextMixed = next.map((m) => mixed[objects.indexOf(m)] ?? readAhead([m])[0]);
+        expect(summary(parseInput(nextMixed, cache))).to.equal(summary(parseInput(next)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps no body for a Service or EndpointSlice read ahead, and the resourceVersion it was read at', () => {
+    const svc = aService({ name: 'web' });
+    const read = new PreRead({ ...svc, metadata: { ...(svc['metadata'] as object), resourceVersion: '42' } });
+    expect(read.read.body).to.deep.equal({});
+    expect(read.version).to.equal('42');
+    expect(read.read.item?.kind).to.equal('Service');
+    const pool = new PreRead(aPool());
+    expect(pool.read.body, "barelb's kinds are read again with the whole configuration").to.not.deep.equal({});
+    expect(pool.version).to.equal(null);
   });
 });

@@ -11,7 +11,7 @@ import type { ParsedInput } from './input.ts';
 import type { BGPPeer, Config, EndpointSliceInput, NamespaceInput, NodeInput, ServiceInput } from './model.ts';
 import { buildConfig, emptyDrafts } from './config.ts';
 import { readMeta, wireObject } from './meta.ts';
-import { readConfigObject, readObject, type ObjectRead } from './object-read.ts';
+import { PreRead, readConfigObject, readObject, type ObjectRead } from './object-read.ts';
 import { isRecord, newIssues, type Issues, type WireRecord } from './wire.ts';
 
 /** The configuration part of a parse: everything read from barelb's own kinds. */
@@ -49,8 +49,9 @@ export class ParseCache {
   #last: { readonly objects: readonly unknown[]; readonly result: ParsedInput } | null = null;
   #config: { readonly objects: readonly WireRecord[]; readonly namespaces: readonly NamespaceInput[]; readonly nodes: readonly NodeInput[]; readonly part: ConfigPart } | null = null;
 
-  /** The object's own reading. */
-  read(body: WireRecord): ObjectRead {
+  /** The object's own reading (a PreRead's is its own). */
+  read(body: WireRecord | PreRead): ObjectRead {
+    if (body instanceof PreRead) return body.read;
     const hit = this.#objects.get(body);
     if (hit !== undefined) return hit;
     const read = readObject(body);
@@ -77,13 +78,13 @@ export class ParseCache {
     const slices = [...last.result.endpointSlices];
     for (const o of removed) {
       if (o === null || o === undefined) continue;
-      const r = isRecord(o) ? this.#objects.get(o) : undefined;
+      const r = o instanceof PreRead ? o.read : isRecord(o) ? this.#objects.get(o) : undefined;
       if (r === undefined || !this.#simple(r)) return null;
       if (!(r.item?.kind === 'Service' ? take(services, r.item.value, serviceId) : r.item?.kind === 'EndpointSlice' && take(slices, r.item.value, sliceId))) return null;
     }
     for (const o of added) {
       if (o === null || o === undefined) continue;
-      if (!isRecord(o) || (typeof o['kind'] === 'string' && o['kind'].endsWith('List'))) return null;
+      if (!(o instanceof PreRead) && (!isRecord(o) || (typeof o['kind'] === 'string' && o['kind'].endsWith('List')))) return null;
       const r = this.read(o);
       if (!this.#simple(r)) return null;
       if (!(r.item?.kind === 'Service' ? put(services, r.item.value, serviceId) : r.item?.kind === 'EndpointSlice' && put(slices, r.item.value, sliceId))) return null;

@@ -13,7 +13,7 @@ export type WireObject = Record<string, unknown>;
 /** `v` as an object, or an empty one: wire JSON is read defensively, field by field. */
 export const record = (v: unknown): WireObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as WireObject) : {});
 
-export type ListResult = { readonly items: readonly WireObject[]; readonly resourceVersion: string };
+export type ListResult<T = WireObject> = { readonly items: readonly T[]; readonly resourceVersion: string };
 
 export type WatchEvent =
   | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; readonly object: WireObject }
@@ -36,7 +36,8 @@ export type PatchType = 'merge' | 'apply';
 /** The port the stores, leader election and event recorder use; tests pass a fake. */
 export interface KubeClient {
   /** Pages through a LIST; `keep` maps each item as its page arrives (so full objects never pile up). */
-  list(path: string, signal?: AbortSignal, keep?: (item: WireObject) => WireObject): Promise<ListResult>;
+  list(path: string, signal?: AbortSignal): Promise<ListResult>;
+  list<T>(path: string, signal: AbortSignal | undefined, keep: (item: WireObject) => T): Promise<ListResult<T>>;
   /** Streams events after `resourceVersion` until the server closes (resolves) or fails (rejects). */
   watch(path: string, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void>;
   get(path: string): Promise<WireObject>;
@@ -170,10 +171,10 @@ export function kubeClient(source: ApiAccess | { exportConfig(): string }): Kube
   }
 
   return {
-    async list(path, signal, keep = (item) => item) {
+    async list<T>(path: string, signal?: AbortSignal, keep: (item: WireObject) => T = (item) => item as T): Promise<ListResult<T>> {
       // Paged: one 10 000-item response is one large string and one large parse, and every full
       // item would live until the last page arrived; `keep` trims each page as it comes.
-      const items: WireObject[] = [];
+      const items: T[] = [];
       let kind: string | undefined;
       let apiVersion: unknown;
       let resourceVersion = '';

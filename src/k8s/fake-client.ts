@@ -12,7 +12,9 @@ export class FakeKube implements KubeClient {
   stream: { emit: (e: WatchEvent) => void; end: (error?: ApiError) => void; from: string } | null = null;
   #streamWaiters: (() => void)[] = [];
 
-  async list(path: string, _signal?: AbortSignal, keep: (item: WireObject) => WireObject = (item) => item): Promise<ListResult> {
+  list(path: string, signal?: AbortSignal): Promise<ListResult>;
+  list<T>(path: string, signal: AbortSignal | undefined, keep: (item: WireObject) => T): Promise<ListResult<T>>;
+  async list<T>(path: string, _signal?: AbortSignal, keep: (item: WireObject) => T = (item) => item as T): Promise<ListResult<T>> {
     this.listCalls.push(path);
     const next = this.lists.shift();
     if (next === undefined) throw new ApiError(0, 'no scripted list left');

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ApiError } from './client.ts';
 import { FakeKube, obj } from './fake-client.ts';
-import { Reflector } from './reflector.ts';
+import { Reflector, resourceVersionOf } from './reflector.ts';
+import type { WireObject } from './client.ts';
 import { recordingLogger } from '../log/logger.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -107,6 +108,45 @@ describe('Reflector', () => {
     expect(t.sleeps).to.deep.equal([100]);
     expect(t.logger.records.filter((r) => r.level === 'warn')).to.deep.equal([]);
     t.abort.abort();
+    await run;
+  });
+
+  it('keeps what `keep` makes of each object, and after a re-list keeps the same value for an unchanged resourceVersion', async () => {
+    const kube = new FakeKube();
+    let changes = 0;
+    let made = 0;
+    const abort = new AbortController();
+    type Named = { readonly name: string; readonly rv: string | null };
+    const reflector = new Reflector<Named>({ client: kube, path: '/api/v1/services', logger: recordingLogger(), clock: { sleep: async () => undefined }, onChange: () => void (changes += 1) }, {
+      keep: (o: WireObject) => {
+        made += 1;
+        return { name: String((o['metadata'] as { name: string }).name), rv: resourceVersionOf(o) };
+      },
+      versionOf: (k) => k.rv,
+    });
+    kube.lists.push({ items: [obj('a', '1'), obj('b', '2')], resourceVersion: '2' }, { items: [obj('a', '1'), obj('b', '2')], resourceVersion: '9' }, { items: [obj('a', '1'), obj('b', '7')], resourceVersion: '10' });
+    const run = reflector.run(abort.signal);
+    await kube.watching();
+    const first = reflector.list();
+    expect(first).to.deep.equal([{ name: 'a', rv: '1' }, { name: 'b', rv: '2' }]);
+    kube.stream?.emit({ type: 'MODIFIED', object: obj('a', '3') });
+    expect(reflector.get('ns/a')).to.deep.equal({ name: 'a', rv: '3' });
+    kube.stream?.emit({ type: 'MODIFIED', object: obj('a', '1') });
+    const before = reflector.list();
+    const changesBefore = changes;
+    kube.stream?.emit({ type: 'ERROR', status: { code: 410 } });
+    await tick();
+    await kube.watching();
+    expect(reflector.list(), 'nothing changed: the same list, the same values').to.equal(before);
+    expect(changes, 'and no round').to.equal(changesBefore);
+    kube.stream?.emit({ type: 'ERROR', status: { code: 410 } });
+    await tick();
+    await kube.watching();
+    expect(reflector.get('ns/a'), 'unchanged: kept as it was').to.equal(before[0]);
+    expect(reflector.get('ns/b')).to.deep.equal({ name: 'b', rv: '7' });
+    expect(changes).to.equal(changesBefore + 1);
+    expect(made, 'list a@1 b@2, watch a@3 a@1, re-lists: only b@7').to.equal(5);
+    abort.abort();
     await run;
   });
 

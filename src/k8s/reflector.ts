@@ -31,6 +31,16 @@ export type ReflectorOptions = {
   readonly onError?: (error: ApiError) => void;
 };
 
+/**
+ * What a reflector keeps of each object, and the resourceVersion that kept value was made from.
+ * The default keeps the trimmed object; a store may keep its own reading instead (the speaker
+ * keeps parsed Services and EndpointSlices, not the objects they were read from).
+ */
+export type Keep<T> = {
+  readonly keep: (o: WireObject) => T;
+  readonly versionOf: (kept: T) => string | null;
+};
+
 export const objectKey = (o: WireObject): string => {
   const meta = (o['metadata'] ?? {}) as WireObject;
   const ns = typeof meta['namespace'] === 'string' ? meta['namespace'] : '';
@@ -38,24 +48,29 @@ export const objectKey = (o: WireObject): string => {
   return ns === '' ? name : `${ns}/${name}`;
 };
 
-const resourceVersionOf = (o: WireObject): string | null => {
+export const resourceVersionOf = (o: WireObject): string | null => {
   const meta = (o['metadata'] ?? {}) as WireObject;
   return typeof meta['resourceVersion'] === 'string' ? meta['resourceVersion'] : null;
 };
 
 class Expired extends Error {}
 
-export class Reflector {
+export const keepTrimmed: Keep<WireObject> = { keep: trimObject, versionOf: resourceVersionOf };
+
+export class Reflector<T = WireObject> {
   readonly #o: ReflectorOptions;
-  readonly #cache = new Map<string, WireObject>();
+  readonly #keep: Keep<T>;
+  readonly #cache = new Map<string, T>();
   /** `list()`'s answer while the cache is unchanged. */
-  #listed: readonly WireObject[] | null = null;
+  #listed: readonly T[] | null = null;
   #synced = false;
   #syncedWaiters: (() => void)[] = [];
   #failingSince: number | null = null;
 
-  constructor(options: ReflectorOptions) {
+  /** `keep` is required whenever T is not the trimmed object (the default). */
+  constructor(options: ReflectorOptions, keep: Keep<T> = keepTrimmed as Keep<unknown> as Keep<T>) {
     this.#o = options;
+    this.#keep = keep;
   }
 
   /** True once the first LIST has filled the cache. */
@@ -68,7 +83,7 @@ export class Reflector {
     return this.#synced ? Promise.resolve() : new Promise((resolve) => this.#syncedWaiters.push(resolve));
   }
 
-  get(key: string): WireObject | undefined {
+  get(key: string): T | undefined {
     return this.#cache.get(key);
   }
 
@@ -76,7 +91,7 @@ export class Reflector {
    * The cached objects. The same array until the cache changes, so a round over an unchanged kind
    * allocates nothing (at 10 000 Services, a fresh copy per round was garbage in every round).
    */
-  list(): readonly WireObject[] {
+  list(): readonly T[] {
     this.#listed ??= [...this.#cache.values()];
     return this.#listed;
   }
@@ -110,12 +125,21 @@ export class Reflector {
   }
 
   async #relist(signal: AbortSignal): Promise<string> {
-    const listed = await this.#o.client.list(this.#o.path, signal, trimObject);
-    const fresh = new Map(listed.items.map((o) => [objectKey(o), o] as const));
-    const changed = fresh.size !== this.#cache.size || [...fresh].some(([k, o]) => resourceVersionOf(this.#cache.get(k) ?? {}) !== resourceVersionOf(o));
-    this.#cache.clear();
-    for (const [k, o] of fresh) this.#cache.set(k, o);
-    this.#listed = null;
+    // An object whose resourceVersion is the one already kept keeps its kept value (the same
+    // object), so a re-list after an outage costs the rounds downstream nothing for it.
+    const { keep, versionOf } = this.#keep;
+    const listed = await this.#o.client.list(this.#o.path, signal, (o) => {
+      const key = objectKey(o);
+      const old = this.#cache.get(key);
+      return [key, old !== undefined && versionOf(old) === resourceVersionOf(o) ? old : keep(o)] as const;
+    });
+    const fresh = new Map(listed.items);
+    const changed = fresh.size !== this.#cache.size || [...fresh].some(([k, o]) => this.#cache.get(k) !== o);
+    if (changed) {
+      this.#cache.clear();
+      for (const [k, o] of fresh) this.#cache.set(k, o);
+      this.#listed = null;
+    }
     if (!this.#synced) {
       this.#synced = true;
       for (const w of this.#syncedWaiters.splice(0)) w();
@@ -142,7 +166,7 @@ export class Reflector {
       if (e.type === 'BOOKMARK') return;
       const key = objectKey(e.object);
       if (e.type === 'DELETED') this.#cache.delete(key);
-      else this.#cache.set(key, trimObject(e.object));
+      else this.#cache.set(key, this.#keep.keep(e.object));
       this.#listed = null;
       this.#o.onChange();
     }, both);

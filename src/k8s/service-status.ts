@@ -9,7 +9,7 @@ import type { Allocation, Allocations } from '../controller/reconcile.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
 import { keptList } from '../core/kept-list.ts';
 import { cidrContains } from '../net/cidr.ts';
-import { parseIP } from '../net/ip.ts';
+import { parseIP, type IP } from '../net/ip.ts';
 import { record, type WireObject } from './client.ts';
 
 export const POOL_ANNOTATION = 'barelb.io/ip-allocated-from-pool';
@@ -42,46 +42,65 @@ function ourCondition(o: WireObject): Condition | null {
   return c === undefined ? null : (c as unknown as Condition);
 }
 
-/** What one Service object records, by object: reflector objects are replaced, never changed. */
-export type RecordCache = WeakMap<WireObject, { readonly key: ServiceKey; readonly allocation: Allocation } | null>;
+/**
+ * What one Service object records of its allocation: its ingress addresses and, when our
+ * annotation (or MetalLB's) names the pool, the whole Allocation, built once so later stages can
+ * tell "unchanged" by identity. Null when it records none (no ingress, or an address that does not
+ * parse). Depends on the object alone, so a store may read it once per object.
+ */
+export type ServiceRecord =
+  | { readonly key: ServiceKey; readonly allocation: Allocation }
+  | { readonly key: ServiceKey; readonly ips: readonly IP[] }
+  | null;
+
+export function serviceRecord(s: WireObject): ServiceRecord {
+  const texts = ingressIPs(s);
+  const ips = texts.flatMap((t) => {
+    const ip = parseIP(t);
+    return ip.ok ? [ip.value] : [];
+  });
+  if (texts.length === 0 || ips.length !== texts.length) return null;
+  const a = annotations(s);
+  const named = [POOL_ANNOTATION, ...FOREIGN_POOL_ANNOTATIONS].map((k) => str(a[k])).find((v) => v !== '');
+  const ref = serviceRef(s);
+  const key = serviceKey(ref.namespace, ref.name);
+  return named === undefined ? { key, ips: keptList(ips) } : { key, allocation: { ips: keptList(ips), pool: named } };
+}
+
+/** By object: reflector objects are replaced, never changed. */
+export type RecordCache = WeakMap<WireObject, ServiceRecord>;
 
 /**
  * The allocations the Services record: their ingress addresses, and the pool from our annotation
  * (or MetalLB's), else the pool containing the first address. Addresses no pool holds are kept
- * with pool "" so planning can report them rather than silently hand them out again. With a
- * cache, an unchanged object is not read again and keeps the same Allocation object (so later
- * stages can tell "unchanged" by identity); only records that name their pool are cached, since
- * the others depend on `pools`.
+ * with pool "" so planning can report them rather than silently hand them out again.
  */
-export function allocationsFromServices(services: readonly WireObject[], pools: readonly Pool[], cache?: RecordCache): Allocations {
+export function allocationsFromRecords<T>(items: readonly T[], recordOf: (item: T) => ServiceRecord, pools: readonly Pool[]): Allocations {
   const out = new Map<ServiceKey, Allocation>();
-  for (const s of services) {
-    const hit = cache?.get(s);
-    if (hit === null) continue;
-    if (hit !== undefined) {
-      out.set(hit.key, hit.allocation);
+  for (const item of items) {
+    const r = recordOf(item);
+    if (r === null) continue;
+    if ('allocation' in r) {
+      out.set(r.key, r.allocation);
       continue;
     }
-    const texts = ingressIPs(s);
-    const ips = texts.flatMap((t) => {
-      const ip = parseIP(t);
-      return ip.ok ? [ip.value] : [];
-    });
-    if (texts.length === 0 || ips.length !== texts.length) {
-      cache?.set(s, null);
-      continue;
-    }
-    const a = annotations(s);
-    const named = [POOL_ANNOTATION, ...FOREIGN_POOL_ANNOTATIONS].map((k) => str(a[k])).find((v) => v !== '');
-    const first = ips[0];
-    const pool = named ?? (first === undefined ? undefined : pools.find((p) => p.cidrs.some((c) => cidrContains(c, first)))?.name) ?? '';
-    const ref = serviceRef(s);
-    const key = serviceKey(ref.namespace, ref.name);
-    const allocation: Allocation = { ips: keptList(ips), pool };
-    if (named !== undefined) cache?.set(s, { key, allocation });
-    out.set(key, allocation);
+    const first = r.ips[0];
+    const pool = (first === undefined ? undefined : pools.find((p) => p.cidrs.some((c) => cidrContains(c, first)))?.name) ?? '';
+    out.set(r.key, { ips: r.ips, pool });
   }
   return out;
+}
+
+/** allocationsFromRecords over Service objects; with a cache, an unchanged object is not read again. */
+export function allocationsFromServices(services: readonly WireObject[], pools: readonly Pool[], cache?: RecordCache): Allocations {
+  return allocationsFromRecords(services, (s) => {
+    let r = cache?.get(s);
+    if (r === undefined) {
+      r = serviceRecord(s);
+      cache?.set(s, r);
+    }
+    return r;
+  }, pools);
 }
 
 export type StatusWrite = {

@@ -4,13 +4,14 @@
 // last contents, so the speaker keeps announcing exactly what it announced (FRR's routes stay, ARP
 // and NDP are still answered, and L2 failover, which needs no API, still works).
 
-import { parseInput } from '../api/input.ts';
+import { parseInput, PreRead } from '../api/input.ts';
 import type { SpeakerSnapshot, SpeakerStore } from '../speaker/loop.ts';
 import type { ApiError, KubeClient, WireObject } from './client.ts';
 import { controllerPaths } from './controller-store.ts';
-import type { ReflectorClock, ReflectorLogger } from './reflector.ts';
+import type { Keep, ReflectorClock, ReflectorLogger } from './reflector.ts';
 import type { Allocations } from '../controller/reconcile.ts';
-import { type RecordCache, allocationsFromServices } from './service-status.ts';
+import { allocationsFromRecords, serviceRecord, type ServiceRecord } from './service-status.ts';
+import { trimObject } from './trim.ts';
 import { WatchSet } from './watch-set.ts';
 
 export type K8sSpeakerStoreOptions = {
@@ -28,25 +29,43 @@ export const speakerPaths = (ns: string) => ({
 
 type Kind = keyof ReturnType<typeof speakerPaths>;
 
-export function k8sSpeakerStore(o: K8sSpeakerStoreOptions): SpeakerStore & { readonly set: WatchSet<Kind> } {
-  const set = new WatchSet<Kind>({
+/**
+ * A Service as the speaker keeps it: read once when it arrives (the parse takes the reading in
+ * its place) with what its status records of its allocation. The object itself is not kept: at
+ * 10 000 Services and as many EndpointSlices, keeping objects and readings cost ~20 MB more.
+ */
+class KeptService extends PreRead {
+  readonly record: ServiceRecord;
+  constructor(trimmed: WireObject) {
+    super(trimmed);
+    this.record = serviceRecord(trimmed);
+  }
+}
+
+const keptServices: Keep<KeptService> = { keep: (o) => new KeptService(trimObject(o)), versionOf: (k) => k.version };
+const keptSlices: Keep<PreRead> = { keep: (o) => new PreRead(trimObject(o)), versionOf: (k) => k.version };
+
+type KeptKinds = { readonly [P in Kind]: P extends 'services' ? KeptService : P extends 'endpointslices' ? PreRead : WireObject };
+
+export function k8sSpeakerStore(o: K8sSpeakerStoreOptions): SpeakerStore & { readonly set: WatchSet<Kind, KeptKinds> } {
+  const set = new WatchSet<Kind, KeptKinds>({
     client: o.client,
     paths: speakerPaths(o.namespace),
     logger: o.logger,
     clock: o.clock,
+    keep: { services: keptServices, endpointslices: keptSlices },
     ...(o.onListWatchError === undefined ? {} : { onError: o.onListWatchError }),
   });
   const kinds = Object.keys(speakerPaths(o.namespace)) as Kind[];
-  const records: RecordCache = new WeakMap();
   // The same allocations map while neither the Services nor the pools changed (an EndpointSlice or
   // Node update), so what is built from it downstream is built once.
-  let held: { readonly services: readonly WireObject[]; readonly pools: readonly WireObject[]; readonly allocations: Allocations } | null = null;
+  let held: { readonly services: readonly KeptService[]; readonly pools: readonly WireObject[]; readonly allocations: Allocations } | null = null;
   const snapshot = (): SpeakerSnapshot => {
     const services = set.list('services');
     const poolObjects = set.list('pools');
     if (held === null || held.services !== services || held.pools !== poolObjects) {
       const pools = parseInput(poolObjects).config.pools;
-      held = { services, pools: poolObjects, allocations: allocationsFromServices(services, pools, records) };
+      held = { services, pools: poolObjects, allocations: allocationsFromRecords(services, (s) => s.record, pools) };
     }
     return { objects: set.concat(kinds), loadErrors: [], allocations: held.allocations };
   };
