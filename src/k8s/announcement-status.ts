@@ -25,14 +25,18 @@ const kinds = {
 /** Deterministic and valid (DNS subdomain): namespace.name.node, with the protocol first. */
 export const statusObjectName = (a: Pick<Announcement, 'protocol' | 'namespace' | 'name'>, node: string): string => `${a.protocol}.${a.namespace}.${a.name}.${node}`.slice(0, 253);
 
-export function statusObject(a: Announcement, node: string, namespace: string): WireObject {
-  const { kind } = kinds[a.protocol];
+/** The status part of a status object: what is compared with what was written. */
+function statusOf(a: Announcement, node: string): WireObject {
   const targets = a.targets === null ? {} : a.protocol === 'l2' ? { interfaces: a.targets.map((name) => ({ name })) } : { peers: [...a.targets] };
+  return { node, serviceName: a.name, serviceNamespace: a.namespace, ...targets };
+}
+
+export function statusObject(a: Announcement, node: string, namespace: string): WireObject {
   return {
     apiVersion: 'barelb.io/v1beta1',
-    kind,
+    kind: kinds[a.protocol].kind,
     metadata: { name: statusObjectName(a, node), namespace, labels: { [NODE_LABEL]: node, [SERVICE_NAME_LABEL]: a.name, [SERVICE_NAMESPACE_LABEL]: a.namespace } },
-    status: { node, serviceName: a.name, serviceNamespace: a.namespace, ...targets },
+    status: statusOf(a, node),
   };
 }
 
@@ -101,29 +105,30 @@ export class AnnouncementStatusWriter {
       }
       this.#written = written;
     }
-    const want = new Map<string, { protocol: 'l2' | 'bgp'; body: WireObject }>();
+    // One object at a time, made only when its write is due: a map of every desired object lived
+    // through a whole first sync (10 000 writes, seconds) and was ~7 MB at 10 000 Services.
+    const wanted = new Set<string>();
     for (const [protocol, list] of this.#desired) {
       for (const a of list) {
+        const name = statusObjectName(a, this.#o.node);
+        const key = `${protocol}/${name}`;
+        wanted.add(key);
+        const status = JSON.stringify(statusOf(a, this.#o.node));
+        if (this.#written.get(key) === status) continue;
         const body = statusObject(a, this.#o.node, this.#o.namespace);
-        want.set(`${protocol}/${String((body['metadata'] as WireObject)['name'])}`, { protocol, body });
+        try {
+          await this.#o.client.create(this.#path(protocol), { ...body, status: undefined });
+        } catch (e) {
+          if (!(e instanceof ApiError && e.status === 409)) throw e;
+        }
+        await this.#o.client.patch(`${this.#path(protocol)}/${name}/status`, body, 'apply', this.#o.fieldManager);
+        this.#written.set(key, status);
       }
-    }
-    for (const [key, { protocol, body }] of want) {
-      const status = JSON.stringify(body['status']);
-      if (this.#written.get(key) === status) continue;
-      const name = String((body['metadata'] as WireObject)['name']);
-      try {
-        await this.#o.client.create(this.#path(protocol), { ...body, status: undefined });
-      } catch (e) {
-        if (!(e instanceof ApiError && e.status === 409)) throw e;
-      }
-      await this.#o.client.patch(`${this.#path(protocol)}/${name}/status`, body, 'apply', this.#o.fieldManager);
-      this.#written.set(key, status);
     }
     for (const key of [...this.#written.keys()]) {
       const [protocol, name] = key.split('/') as ['l2' | 'bgp', string];
       // Only protocols that reported: a protocol that is off never deletes the other's objects.
-      if (want.has(key) || !this.#desired.has(protocol)) continue;
+      if (wanted.has(key) || !this.#desired.has(protocol)) continue;
       try {
         await this.#o.client.delete(`${this.#path(protocol)}/${name}`);
       } catch (e) {
