@@ -52,9 +52,13 @@ function parseGroups(text: string): bigint[] | undefined {
 
 /**
  * Every snapshot parses and prints the same IPv6 addresses again (Services, slices, state,
- * frr.conf lines); with 10,000 Services the bigint work was a third of a speaker's reload.
+ * frr.conf lines); with 10,000 Services the bigint work was a third of a speaker's reload. Small
+ * since the parse caches keep each object's reading: a memo of every address (up to 131 072)
+ * held 1-1.4 MB per memo at 10 000 Services, and was no faster: bench/bgp-convergence/profile.ts at
+ * 10 000 took 48 ms per change with it and 39 ms without (run-to-run spread), memory.ts's first
+ * round 3.80 s and 3.77 s.
  */
-const MEMO_MAX = 1 << 17;
+const MEMO_MAX = 1 << 12;
 
 const parseV6Value = memoized(parseV6ValueUncached, MEMO_MAX);
 

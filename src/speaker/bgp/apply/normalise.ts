@@ -121,9 +121,9 @@ const IPV4_PREFIX = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /**
  * Canonical prefix text; IPv4 without host bits (the common case, thousands a config) stays as is.
- * Every read of a config meets the same prefixes again.
+ * Every read of a config meets the same prefixes again. Bounded small, like the IP memos (net/ip.ts).
  */
-const canonicalPrefix = memoized(canonicalPrefixUncached, 1 << 17);
+const canonicalPrefix = memoized(canonicalPrefixUncached, 1 << 12);
 
 function canonicalPrefixUncached(text: string): string {
   const m = IPV4_PREFIX.exec(text);
