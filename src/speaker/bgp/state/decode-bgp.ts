@@ -4,50 +4,12 @@
 // Shape (FRR 10.3, see testdata/README.md): { VRF: { "vrfId": 0, "vrfName": "default", PEER: {…} } }.
 // Peer objects sit beside the scalar vrfId/vrfName keys, so the scalars are skipped by type.
 
-import { z } from 'zod';
 import { ok, type Result } from '../../../core/result.ts';
 import { parseIP } from '../../../net/ip.ts';
-import { byText, describeIssues, failure, isPlainObject, optNumber, optString, type DecodeFailure } from './decode-shared.ts';
+import { byText, failure, isPlainObject, missingString, optNumber, optObject, optString, type DecodeFailure } from './decode-shared.ts';
 import { ESTABLISHED, type AfPrefixes, type BgpLastReset, type BgpMessageCounters, type BgpSession } from './snapshot.ts';
 
-const messageStatsSchema = z.object({
-  opensSent: optNumber,
-  opensRecv: optNumber,
-  notificationsSent: optNumber,
-  notificationsRecv: optNumber,
-  updatesSent: optNumber,
-  updatesRecv: optNumber,
-  keepalivesSent: optNumber,
-  keepalivesRecv: optNumber,
-  routeRefreshSent: optNumber,
-  routeRefreshRecv: optNumber,
-  totalSent: optNumber,
-  totalRecv: optNumber,
-});
-
-const afInfoSchema = z.object({ acceptedPrefixCounter: optNumber, sentPrefixCounter: optNumber });
-
-const neighborSchema = z.object({
-  bgpState: z.string(),
-  remoteAs: optNumber,
-  localAs: optNumber,
-  bgpTimerUpMsec: optNumber,
-  bgpTimerUpEstablishedEpoch: optNumber,
-  connectionsEstablished: optNumber,
-  connectionsDropped: optNumber,
-  messageStats: messageStatsSchema.optional().catch(undefined),
-  addressFamilyInfo: z.record(z.string(), afInfoSchema.catch({})).optional().catch(undefined),
-  lastResetDueTo: optString,
-  lastResetCode: optNumber,
-  lastNotificationReason: optString,
-  lastErrorCodeSubcode: optString,
-  lastShutdownDescription: optString,
-  peerBfdInfo: z.object({ status: optString }).optional().catch(undefined),
-  // 1 when the neighbor has a password; FRR 10.3 leaves the key out otherwise.
-  authenticationEnabled: optNumber,
-});
-
-type RawNeighbor = z.infer<typeof neighborSchema>;
+type Raw = Readonly<Record<string, unknown>>;
 
 /** Reads `show bgp vrf all neighbors json`; sessions come sorted by vrf, then peer. */
 export function decodeBgpNeighbors(json: unknown): Result<readonly BgpSession[], DecodeFailure> {
@@ -58,73 +20,79 @@ export function decodeBgpNeighbors(json: unknown): Result<readonly BgpSession[],
     for (const [key, raw] of Object.entries(body)) {
       // vrfId, vrfName (and any other scalar FRR adds) sit beside the neighbors.
       if (!isPlainObject(raw)) continue;
-      const parsed = neighborSchema.safeParse(raw);
-      if (!parsed.success) return failure(`${vrf}/${key}`, describeIssues(parsed.error));
-      sessions.push(toSession(vrf, key, parsed.data));
+      const state = raw['bgpState'];
+      if (typeof state !== 'string') return failure(`${vrf}/${key}`, missingString('bgpState', state));
+      sessions.push(toSession(vrf, key, state, raw));
     }
   }
   sessions.sort((a, b) => byText(a.vrf, b.vrf) || byText(a.peer, b.peer));
   return ok(sessions);
 }
 
-function toSession(vrf: string, key: string, n: RawNeighbor): BgpSession {
+function toSession(vrf: string, key: string, state: string, n: Raw): BgpSession {
   const address = parseIP(key);
-  const established = n.bgpState === ESTABLISHED;
+  const established = state === ESTABLISHED;
   const prefixes = afPrefixes(n);
   return {
     vrf,
     peer: address.ok ? address.value : key,
     address: address.ok ? address.value : null,
-    state: n.bgpState,
+    state,
     established,
-    remoteAs: n.remoteAs ?? null,
-    localAs: n.localAs ?? null,
-    uptimeMs: established ? (n.bgpTimerUpMsec ?? null) : null,
-    establishedEpoch: established ? (n.bgpTimerUpEstablishedEpoch ?? null) : null,
-    connectionsEstablished: n.connectionsEstablished ?? 0,
-    connectionsDropped: n.connectionsDropped ?? 0,
-    messages: messageCounters(n.messageStats ?? {}),
+    remoteAs: optNumber(n['remoteAs']) ?? null,
+    localAs: optNumber(n['localAs']) ?? null,
+    uptimeMs: established ? (optNumber(n['bgpTimerUpMsec']) ?? null) : null,
+    establishedEpoch: established ? (optNumber(n['bgpTimerUpEstablishedEpoch']) ?? null) : null,
+    connectionsEstablished: optNumber(n['connectionsEstablished']) ?? 0,
+    connectionsDropped: optNumber(n['connectionsDropped']) ?? 0,
+    messages: messageCounters(optObject(n['messageStats'])),
     prefixes,
     prefixesSent: prefixes.reduce((sum, p) => sum + p.sent, 0),
     prefixesReceived: prefixes.reduce((sum, p) => sum + p.received, 0),
     lastReset: lastReset(n),
-    bfdStatus: n.peerBfdInfo?.status ?? null,
-    tcpMd5: (n.authenticationEnabled ?? 0) !== 0,
+    bfdStatus: optString(optObject(n['peerBfdInfo'])['status']) ?? null,
+    // 1 when the neighbor has a password; FRR 10.3 leaves the key out otherwise.
+    tcpMd5: (optNumber(n['authenticationEnabled']) ?? 0) !== 0,
   };
 }
 
-function afPrefixes(n: RawNeighbor): AfPrefixes[] {
-  return Object.entries(n.addressFamilyInfo ?? {})
-    .map(([af, info]) => ({ af, sent: info.sentPrefixCounter ?? 0, received: info.acceptedPrefixCounter ?? 0 }))
+function afPrefixes(n: Raw): AfPrefixes[] {
+  return Object.entries(optObject(n['addressFamilyInfo']))
+    .map(([af, raw]) => {
+      const info = optObject(raw);
+      return { af, sent: optNumber(info['sentPrefixCounter']) ?? 0, received: optNumber(info['acceptedPrefixCounter']) ?? 0 };
+    })
     .sort((a, b) => byText(a.af, b.af));
 }
 
-function messageCounters(m: z.infer<typeof messageStatsSchema>): BgpMessageCounters {
+function messageCounters(m: Raw): BgpMessageCounters {
+  const count = (field: string): number => optNumber(m[field]) ?? 0;
   return {
-    opensSent: m.opensSent ?? 0,
-    opensReceived: m.opensRecv ?? 0,
-    notificationsSent: m.notificationsSent ?? 0,
-    notificationsReceived: m.notificationsRecv ?? 0,
-    updatesSent: m.updatesSent ?? 0,
-    updatesReceived: m.updatesRecv ?? 0,
-    keepalivesSent: m.keepalivesSent ?? 0,
-    keepalivesReceived: m.keepalivesRecv ?? 0,
-    routeRefreshSent: m.routeRefreshSent ?? 0,
-    routeRefreshReceived: m.routeRefreshRecv ?? 0,
-    totalSent: m.totalSent ?? 0,
-    totalReceived: m.totalRecv ?? 0,
+    opensSent: count('opensSent'),
+    opensReceived: count('opensRecv'),
+    notificationsSent: count('notificationsSent'),
+    notificationsReceived: count('notificationsRecv'),
+    updatesSent: count('updatesSent'),
+    updatesReceived: count('updatesRecv'),
+    keepalivesSent: count('keepalivesSent'),
+    keepalivesReceived: count('keepalivesRecv'),
+    routeRefreshSent: count('routeRefreshSent'),
+    routeRefreshReceived: count('routeRefreshRecv'),
+    totalSent: count('totalSent'),
+    totalReceived: count('totalRecv'),
   };
 }
 
 /** FRR prints `"lastReset":"never"` instead of the lastReset* keys until the first reset. */
-function lastReset(n: RawNeighbor): BgpLastReset | null {
-  if (n.lastResetDueTo === undefined) return null;
+function lastReset(n: Raw): BgpLastReset | null {
+  const dueTo = optString(n['lastResetDueTo']);
+  if (dueTo === undefined) return null;
   return {
-    dueTo: n.lastResetDueTo,
-    code: n.lastResetCode ?? null,
-    notification: n.lastNotificationReason ?? null,
-    errorCodeSubcode: n.lastErrorCodeSubcode ?? null,
-    shutdownMessage: n.lastShutdownDescription ?? null,
+    dueTo,
+    code: optNumber(n['lastResetCode']) ?? null,
+    notification: optString(n['lastNotificationReason']) ?? null,
+    errorCodeSubcode: optString(n['lastErrorCodeSubcode']) ?? null,
+    shutdownMessage: optString(n['lastShutdownDescription']) ?? null,
   };
 }
 
