@@ -38,4 +38,19 @@ describe('L2 metrics', () => {
     const series = (await registry.getSingleMetric('barelb_speaker_announced')?.get())?.values.map((v) => `${v.labels['protocol']} ${v.labels['service']}`);
     expect(series?.sort()).to.deep.equal(['bgp demo/web', 'layer2 demo/api']);
   });
+
+  it('writes barelb_speaker_announced in the exposition text, one series per address, none after an empty report', async () => {
+    const registry = new Registry();
+    const bgp = announcedReporter(registry, 'bgp', 'node-1');
+    bgp([web, web, api]);
+    const text = await registry.metrics();
+    expect(text).to.include('# TYPE barelb_speaker_announced gauge');
+    const lines = text.split('\n').filter((l) => l.startsWith('barelb_speaker_announced{'));
+    expect(lines).to.deep.equal([
+      `barelb_speaker_announced{service="demo/web",protocol="bgp",node="node-1",ip="${web.ip}"} 1`,
+      `barelb_speaker_announced{service="demo/api",protocol="bgp",node="node-1",ip="${api.ip}"} 1`,
+    ]);
+    bgp([]);
+    expect((await registry.metrics()).split('\n').filter((l) => l.startsWith('barelb_speaker_announced{'))).to.deep.equal([]);
+  });
 });
