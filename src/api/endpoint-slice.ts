@@ -1,6 +1,7 @@
 // The discovery.k8s.io/v1 EndpointSlice kind: which endpoints of a Service are ready and on
 // which node, for ETP=Local announcement and L2 election.
 
+import { intern } from '../core/intern.ts';
 import { keptList } from '../core/kept-list.ts';
 import { parseIP, type IP } from '../net/ip.ts';
 import type { Labels } from './labels.ts';
@@ -20,7 +21,7 @@ function readEndpoint(r: Reader, v: unknown, path: string): Endpoint | undefined
   // discovery.k8s.io/v1: an absent ready condition means ready; absent serving means "as ready".
   const ready = conditions['ready'] !== false;
   const serving = typeof conditions['serving'] === 'boolean' ? conditions['serving'] : ready;
-  const nodeName = typeof rec['nodeName'] === 'string' && rec['nodeName'] !== '' ? rec['nodeName'] : null;
+  const nodeName = typeof rec['nodeName'] === 'string' && rec['nodeName'] !== '' ? intern(rec['nodeName']) : null;
   return { addresses: keptList(addresses), ready, serving, nodeName };
 }
 

@@ -1,6 +1,7 @@
 // The common head of every Kubernetes object (kind, apiVersion, metadata) and the object
 // reference used in every error message ("IPAddressPool/barelb-system/blue").
 
+import { intern } from '../core/intern.ts';
 import type { Labels } from './labels.ts';
 import { objectRefText } from './model.ts';
 import { objectNameProblem } from './names.ts';
@@ -62,7 +63,7 @@ export function readMeta(o: WireObject, strictName: boolean): ObjectMeta | undef
     return undefined;
   }
   const name = readString(r, meta['name'], 'metadata.name');
-  const namespace = readString(r, meta['namespace'], 'metadata.namespace') ?? '';
+  const namespace = intern(readString(r, meta['namespace'], 'metadata.namespace') ?? '');
   const labels = readStringMap(r, meta['labels'], 'metadata.labels');
   const annotations = readStringMap(r, meta['annotations'], 'metadata.annotations');
   const created = meta['creationTimestamp'];

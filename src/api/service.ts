@@ -1,6 +1,7 @@
 // v1 Service -> ServiceInput: what allocation and announcement read of a Service (§3 of the
 // reference). Problems with the Service's own request become `requestError`, never ConfigErrors.
 
+import { intern } from '../core/intern.ts';
 import { keptList, none } from '../core/kept-list.ts';
 import { memoized } from '../core/memoized.ts';
 import { ipFamily, parseIP, type Family, type IP } from '../net/ip.ts';
@@ -117,6 +118,8 @@ function readPolicy(r: Reader, spec: WireRecord): IPFamilyPolicy {
   return policy ?? 'SingleStack';
 }
 
+const internOrNull = (s: string | null): string | null => (s === null ? null : intern(s));
+
 /** Reads a Service. Request problems are collected on a scratch reader; the first one is the requestError. */
 export function readService(object: string, meta: ObjectMeta, body: WireRecord): ServiceInput {
   const r: Reader = { object, issues: newIssues() };
@@ -141,12 +144,12 @@ export function readService(object: string, meta: ObjectMeta, body: WireRecord):
     name: meta.name,
     labels: meta.labels,
     creationTimestamp: meta.creationTimestamp,
-    type: readString(r, spec['type'], 'spec.type') ?? 'ClusterIP',
-    loadBalancerClass: readString(r, spec['loadBalancerClass'], 'spec.loadBalancerClass') ?? null,
+    type: intern(readString(r, spec['type'], 'spec.type') ?? 'ClusterIP'),
+    loadBalancerClass: internOrNull(readString(r, spec['loadBalancerClass'], 'spec.loadBalancerClass') ?? null),
     families: sharedFamilies(families),
     ipFamilyPolicy,
     requestedIPs: keptList(requestedIPs),
-    addressPool: pool === null || pool.value === '' ? null : pool.value,
+    addressPool: pool === null || pool.value === '' ? null : intern(pool.value),
     sharingKey: sharing === null ? null : sharing.value,
     backendKey: local ? Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',') : '',
     externalTrafficPolicy: local ? 'Local' : 'Cluster',

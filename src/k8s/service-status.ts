@@ -7,6 +7,7 @@ import type { Pool, ServiceKey } from '../api/model.ts';
 import { serviceKey } from '../api/model.ts';
 import type { Allocation, Allocations } from '../controller/reconcile.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
+import { intern } from '../core/intern.ts';
 import { keptList } from '../core/kept-list.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { parseIP, type IP } from '../net/ip.ts';
@@ -64,7 +65,7 @@ export function serviceRecord(s: WireObject): ServiceRecord {
   const named = [POOL_ANNOTATION, ...FOREIGN_POOL_ANNOTATIONS].map((k) => str(a[k])).find((v) => v !== '');
   const ref = serviceRef(s);
   const key = serviceKey(ref.namespace, ref.name);
-  return named === undefined ? { key, ips: keptList(ips) } : { key, allocation: { ips: keptList(ips), pool: named } };
+  return named === undefined ? { key, ips: keptList(ips) } : { key, allocation: { ips: keptList(ips), pool: intern(named) } };
 }
 
 /** By object: reflector objects are replaced, never changed. */
