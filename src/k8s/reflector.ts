@@ -66,6 +66,8 @@ export class Reflector<T = WireObject> {
   #synced = false;
   #syncedWaiters: (() => void)[] = [];
   #failingSince: number | null = null;
+  /** Ends the backoff sleep in progress (wake()). */
+  #nap: AbortController | null = null;
 
   /** `keep` is required whenever T is not the trimmed object (the default). */
   constructor(options: ReflectorOptions, keep: Keep<T> = keepTrimmed as Keep<unknown> as Keep<T>) {
@@ -100,6 +102,16 @@ export class Reflector<T = WireObject> {
     return this.#cache.size;
   }
 
+  /** True from a failed list or watch until one succeeds again. */
+  get failing(): boolean {
+    return this.#failingSince !== null;
+  }
+
+  /** Retries now if it is waiting out a backoff (the API server is known to be back). */
+  wake(): void {
+    this.#nap?.abort();
+  }
+
   /** Lists and watches until `signal` aborts. Never rejects. */
   async run(signal: AbortSignal): Promise<void> {
     const { minMs, maxMs } = this.#o.backoff ?? { minMs: 200, maxMs: 30_000 };
@@ -118,7 +130,10 @@ export class Reflector<T = WireObject> {
         if (e instanceof Expired) continue;
         const error = e instanceof ApiError ? e : new ApiError(0, e instanceof Error ? e.message : String(e));
         this.#failed(error, delay);
-        await this.#o.clock.sleep(delay, signal);
+        const nap = new AbortController();
+        this.#nap = nap;
+        await this.#o.clock.sleep(delay, AbortSignal.any([signal, nap.signal]));
+        this.#nap = null;
         delay = Math.min(maxMs, delay * 2);
       }
     }
