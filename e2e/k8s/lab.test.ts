@@ -159,7 +159,11 @@ describe('barelb on a real kube-apiserver in the lab: BGP and L2', function () {
     await k.waitForRoute(ip, live.map((n) => n.ipv4), 90_000);
     const owner = ranking(live, ip)[0] as L2LabNode;
     await waitForOwner(k.lab, ip, owner, 30_000, { dev: 'eth1', detail: () => k.logs() });
-    console.log(`      new Service announced (BGP and ARP) ${Date.now() - up} ms after the API server came back`);
+    const announcedAfter = Date.now() - up;
+    console.log(`      new Service announced (BGP and ARP) ${announcedAfter} ms after the API server came back`);
+    // The speakers' reflectors wait out a backoff of up to 30 s; their store's /readyz probe (every
+    // 2 s) wakes them when the server is back. Without it this took ~18 s; with it ~1.3 s.
+    expect(announcedAfter, 'announced within seconds of the API server coming back').to.be.lessThan(8_000);
     for (const n of live) {
       const lines = k.speaker(n).logLines();
       expect(lines.some((l) => l['msg'] === 'list/watch works again'), `${n.name} logged the recovery`).to.equal(true);
