@@ -1,7 +1,7 @@
 // What the vtysh JSON decoders share: the failure value, lenient field readers (a field of an
 // unexpected type reads as absent instead of failing the whole document), and object checks.
 // Hand-written rather than a schema library: these few shapes are read in every BGP speaker, and
-// zod cost each one ~3 MB of heap and ~5 MB of resident memory (it stays in the lab's and the
+// zod cost each one ~3 MB of heap and ~2 MB of resident memory (it stays in the lab's and the
 // tests' readers of FRR JSON, where a version change must fail loudly).
 
 import { err, type Err } from '../../../core/result.ts';
