@@ -8,17 +8,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { isRecord, type WireRecord } from '../api/wire.ts';
+
+// Through getBuiltinModule, not an ESM import: see client.ts (node:http's namespace loads undici).
+const { Agent: HttpAgent } = process.getBuiltinModule('node:http');
+const { Agent: HttpsAgent } = process.getBuiltinModule('node:https');
 
 /** What a request needs: where to go, over which connection pool, with which headers. */
 export interface ApiAccess {
   /** e.g. https://192.0.2.1:6443, no trailing slash. */
   readonly server: string;
   /** One keep-alive pool for every request and watch, with the cluster's TLS settings. */
-  readonly agent: () => Promise<HttpAgent>;
+  readonly agent: () => Promise<Agent>;
   /** Auth headers, taken per request (tokens rotate). */
   readonly headers: () => Promise<Record<string, string>>;
   /** For logs: where the access came from. */
@@ -166,13 +169,13 @@ export function tokenReader(path: string, now: () => number = Date.now): () => s
  * Node's own http(s) Agent, not undici's: undici parses HTTP with a WebAssembly build of llhttp,
  * which costs ~25 MB of resident memory per process; node:http uses the native one.
  */
-function agentFor(server: string, tls: { ca?: string; cert?: string; key?: string; servername?: string; rejectUnauthorized: boolean }): HttpAgent {
+function agentFor(server: string, tls: { ca?: string; cert?: string; key?: string; servername?: string; rejectUnauthorized: boolean }): Agent {
   return server.startsWith('http:') ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true, ...tls });
 }
 
 /** Access from a kubeconfig entry: one keep-alive Agent carrying its TLS settings. */
 export function accessFromEntry(entry: KubeConfigEntry, source: string): ApiAccess {
-  let agent: HttpAgent | undefined;
+  let agent: Agent | undefined;
   const token = entry.tokenFile === undefined ? undefined : tokenReader(entry.tokenFile);
   return {
     server: entry.server,
@@ -227,7 +230,7 @@ async function accessThroughClientNode(path: string | null, why: string): Promis
     await kc.applyToHTTPSOptions(opts);
     return opts;
   };
-  let agent: HttpAgent | undefined;
+  let agent: Agent | undefined;
   return {
     server,
     source: `${path ?? 'default kubeconfig'} (client-node, for ${why})`,

@@ -1,8 +1,11 @@
 // The metrics and health endpoint: /metrics (Prometheus text), /healthz (the process runs),
 // /readyz (the component has done its first full sync).
 
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
+
+// Through getBuiltinModule, not an ESM import: see k8s/client.ts (node:http's namespace loads undici).
+const { createServer } = process.getBuiltinModule('node:http');
 
 export type HealthSource = { readonly ready: () => boolean };
 
