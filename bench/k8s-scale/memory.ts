@@ -79,7 +79,8 @@ const slice = (i: number): WireObject => ({
 report('start');
 const client = new FakeKube();
 const list = (items: WireObject[], kind: string, apiVersion = 'v1') => ({ items: items.map((o) => ({ kind, apiVersion, ...o })), resourceVersion: '1' });
-const pool = { metadata: { name: 'scale', namespace: SYSTEM, resourceVersion: '1' }, spec: { addresses: ['2001:db8:1::/112'] } };
+/** Settled: its status holds the counters the controller computes for N allocated Services (so it writes none). */
+const pool = { metadata: { name: 'scale', namespace: SYSTEM, resourceVersion: '1' }, spec: { addresses: ['2001:db8:1::/112'] }, status: { assignedIPv4: 0, assignedIPv6: N, availableIPv4: 0, availableIPv6: 65536 - N } };
 const fixtures: Record<string, () => ReturnType<typeof list>> = {
   services: () => list(Array.from({ length: N }, (_, i) => service(i)), 'Service'),
   endpointslices: () => list(Array.from({ length: N }, (_, i) => slice(i)), 'EndpointSlice', 'discovery.k8s.io/v1'),
@@ -200,7 +201,7 @@ if (values.speaker) {
   while (!controller.status.ready) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 200));
   report('after first round (ready)');
-  process.stdout.write(`status writes: ${client.writes.length} (a settled cluster: 0 expected)\n`);
+  process.stdout.write(`status writes: ${client.writes.length} (a settled cluster: 0 expected)${client.writes.length === 0 ? '' : `: ${client.writes.map((w) => w.path).join(' ')}`}\n`);
   store.set.poke();
   await new Promise((r) => setTimeout(r, 1000));
   report('after a second round');
