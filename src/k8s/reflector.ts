@@ -55,7 +55,7 @@ export const resourceVersionOf = (o: WireObject): string | null => {
 
 class Expired extends Error {}
 
-export const keepTrimmed: Keep<WireObject> = { keep: trimObject, versionOf: resourceVersionOf };
+const keepTrimmed: Keep<WireObject> = { keep: trimObject, versionOf: resourceVersionOf };
 
 export class Reflector<T = WireObject> {
   readonly #o: ReflectorOptions;

@@ -4,7 +4,7 @@ import { serviceKey, type ServiceKey } from '../api/model.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
 import type { IP } from '../net/ip.ts';
 import type { WireObject } from './client.ts';
-import { allocationsFromServices, CONDITION_TYPE, type RecordCache, type SettledCache, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
+import { allocationsFromRecords, allocationsFromServices, CONDITION_TYPE, type ServiceRecord, type SettledCache, serviceRecord, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
@@ -113,16 +113,22 @@ describe('allocations read back from Services', () => {
     expect(allocationsFromServices([svc('x', { ips: ['not-an-ip'] })], pools).size).to.equal(0);
   });
 
-  it('with a cache: an unchanged object gives the same Allocation object, a replaced one is read again, an unnamed pool follows the pools', () => {
-    const cache: RecordCache = new WeakMap();
+  it('with records read once per object: an unchanged object gives the same Allocation object, a replaced one is read again, an unnamed pool follows the pools', () => {
+    // What a store that keeps objects does (speaker-store.ts keeps each Service's record with it).
+    const records = new WeakMap<WireObject, ServiceRecord>();
+    const recordOf = (o: WireObject): ServiceRecord => {
+      if (!records.has(o)) records.set(o, serviceRecord(o));
+      return records.get(o) ?? null;
+    };
+    const fromRecords = (list: WireObject[], p: typeof pools) => allocationsFromRecords(list, recordOf, p);
     const a = svc('a', { ips: ['203.0.113.1'], pool: 'main' });
     const c = svc('c', { ips: ['203.0.113.3'] });
-    const first = allocationsFromServices([a, c, svc('e')], pools, cache);
-    const again = allocationsFromServices([a, c], pools, cache);
+    const first = fromRecords([a, c, svc('e')], pools);
+    const again = fromRecords([a, c], pools);
     expect(again.get('demo/a' as ServiceKey)).to.equal(first.get('demo/a' as ServiceKey));
-    const replaced = allocationsFromServices([svc('a', { ips: ['203.0.113.9'], pool: 'main' }), c], [], cache);
+    const replaced = fromRecords([svc('a', { ips: ['203.0.113.9'], pool: 'main' }), c], []);
     expect(replaced.get('demo/a' as ServiceKey)).to.deep.equal({ ips: ['203.0.113.9'], pool: 'main' });
     expect(replaced.get('demo/c' as ServiceKey), 'no pool holds it any more').to.deep.equal({ ips: ['203.0.113.3'], pool: '' });
-    expect(allocationsFromServices([a, c, svc('e')], pools, cache)).to.deep.equal(allocationsFromServices([a, c, svc('e')], pools));
+    expect(fromRecords([a, c, svc('e')], pools)).to.deep.equal(allocationsFromServices([a, c, svc('e')], pools));
   });
 });

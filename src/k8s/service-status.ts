@@ -68,9 +68,6 @@ export function serviceRecord(s: WireObject): ServiceRecord {
   return named === undefined ? { key, ips: keptList(ips) } : { key, allocation: { ips: keptList(ips), pool: intern(named) } };
 }
 
-/** By object: reflector objects are replaced, never changed. */
-export type RecordCache = WeakMap<WireObject, ServiceRecord>;
-
 /**
  * The allocations the Services record: their ingress addresses, and the pool from our annotation
  * (or MetalLB's), else the pool containing the first address. Addresses no pool holds are kept
@@ -92,16 +89,9 @@ export function allocationsFromRecords<T>(items: readonly T[], recordOf: (item: 
   return out;
 }
 
-/** allocationsFromRecords over Service objects; with a cache, an unchanged object is not read again. */
-export function allocationsFromServices(services: readonly WireObject[], pools: readonly Pool[], cache?: RecordCache): Allocations {
-  return allocationsFromRecords(services, (s) => {
-    let r = cache?.get(s);
-    if (r === undefined) {
-      r = serviceRecord(s);
-      cache?.set(s, r);
-    }
-    return r;
-  }, pools);
+/** allocationsFromRecords over Service objects read once (a store that keeps objects for long keeps their records: speaker-store.ts). */
+export function allocationsFromServices(services: readonly WireObject[], pools: readonly Pool[]): Allocations {
+  return allocationsFromRecords(services, serviceRecord, pools);
 }
 
 export type StatusWrite = {

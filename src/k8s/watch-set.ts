@@ -3,7 +3,7 @@
 // fixed delay), so a slow round never queues a backlog.
 
 import type { ApiError, KubeClient, WireObject } from './client.ts';
-import { keepTrimmed, Reflector, type Keep, type ReflectorClock, type ReflectorLogger } from './reflector.ts';
+import { Reflector, type Keep, type ReflectorClock, type ReflectorLogger } from './reflector.ts';
 import { sameItems } from '../core/same-items.ts';
 
 /** What each kind's reflector keeps: the trimmed object unless `keep` says otherwise. */
@@ -42,7 +42,8 @@ export class WatchSet<K extends string, T extends Kept<K> = { readonly [P in K]:
     this.#probeMs = o.probeMs ?? 2000;
     const out = {} as { [P in K]: Reflector<T[P]> };
     for (const kind of Object.keys(o.paths) as K[]) {
-      const keep = (o.keep?.[kind] ?? keepTrimmed) as Keep<T[K]>;
+      // No keep: the reflector's default, the trimmed object.
+      const keep = o.keep?.[kind] as Keep<T[K]> | undefined;
       out[kind] = new Reflector<T[K]>({
         client: o.client,
         path: o.paths[kind],
