@@ -86,7 +86,7 @@ async function onKubernetes(o: SpeakerCommandOptions, logger: Logger): Promise<K
   ]);
   const client = kubeClient(await loadApiAccess({ kubeconfig: o.kubeconfig }));
   const warn = (what: string) => (e: unknown) => logger.warn({ error: e instanceof Error ? e.message : String(e) }, what);
-  const statusWriter = new AnnouncementStatusWriter({ client, namespace: o.namespace, node: o.node, fieldManager: `barelb-speaker-${o.node}`, onError: warn('could not write ServiceL2Status/ServiceBGPStatus') });
+  const statusWriter = new AnnouncementStatusWriter({ client, namespace: o.namespace, node: o.node, fieldManager: `barelb-speaker-${o.node}`, signal: o.signal, onError: warn('could not write ServiceL2Status/ServiceBGPStatus') });
   const events = new EventRecorder({ client, controller: 'barelb.io/speaker', instance: o.node, now: Date.now, onError: warn('could not record an Event') });
   return {
     store: k8sSpeakerStore({ client, namespace: o.namespace, logger, clock: { sleep: abortableSleep } }),

@@ -4,11 +4,11 @@ import { FakeKube } from './fake-client.ts';
 
 const BASE = '/apis/barelb.io/v1beta1/namespaces/barelb-system';
 
-function setup(existing: { l2?: object[]; bgp?: object[] } = {}) {
+function setup(existing: { l2?: object[]; bgp?: object[] } = {}, signal?: AbortSignal) {
   const kube = new FakeKube();
   kube.lists.push({ items: (existing.l2 ?? []) as never, resourceVersion: '1' }, { items: (existing.bgp ?? []) as never, resourceVersion: '1' });
   const errors: unknown[] = [];
-  const writer = new AnnouncementStatusWriter({ client: kube, namespace: 'barelb-system', node: 'n1', fieldManager: 'barelb-speaker-n1', onError: (e) => void errors.push(e) });
+  const writer = new AnnouncementStatusWriter({ client: kube, namespace: 'barelb-system', node: 'n1', fieldManager: 'barelb-speaker-n1', onError: (e) => void errors.push(e), ...(signal === undefined ? {} : { signal }) });
   return { kube, writer, errors };
 }
 
@@ -50,5 +50,27 @@ describe('ServiceL2Status / ServiceBGPStatus', () => {
     t.writer.set('l2', []);
     await t.writer.settled();
     expect(t.kube.writes.map((w) => `${w.method} ${w.path}`)).to.deep.equal([`delete ${BASE}/servicel2statuses/l2.demo.gone.n1`]);
+  });
+
+  it('starts no write once stopped: a stopping speaker does not finish a long first sync', async () => {
+    const stop = new AbortController();
+    const t = setup({}, stop.signal);
+    const web = (name: string) => ({ protocol: 'bgp' as const, namespace: 'demo', name, targets: ['router'] });
+    const create = t.kube.create.bind(t.kube);
+    // The stop arrives while the first object is being written.
+    t.kube.create = async (path, body) => {
+      stop.abort();
+      return create(path, body);
+    };
+    t.writer.set('bgp', [web('a'), web('b'), web('c')]);
+    await t.writer.settled();
+    expect(t.kube.writes.map((w) => `${w.method} ${w.path}`)).to.deep.equal([
+      `create ${BASE}/servicebgpstatuses`,
+      `patch ${BASE}/servicebgpstatuses/bgp.demo.a.n1/status`,
+    ]);
+    t.writer.set('bgp', [web('d')]);
+    await t.writer.settled();
+    expect(t.kube.writes).to.have.length(2);
+    expect(t.errors).to.deep.equal([]);
   });
 });

@@ -49,6 +49,9 @@ export type AnnouncementStatusOptions = {
   readonly node: string;
   readonly fieldManager: string;
   readonly onError: (error: unknown) => void;
+  /** Once aborted, no new write starts: a stopping speaker exits instead of finishing a first sync
+   * (two requests per Service, most of a minute at 10 000). */
+  readonly signal?: AbortSignal;
 };
 
 /** Keeps this node's status objects equal to what it announces; writes run one batch at a time. */
@@ -67,6 +70,7 @@ export class AnnouncementStatusWriter {
   /** Replaces what one protocol announces from this node. */
   set(protocol: 'l2' | 'bgp', announcements: readonly Announcement[]): void {
     this.#desired.set(protocol, announcements);
+    if (this.#stopped()) return;
     if (this.#running !== null) {
       this.#again = true;
       return;
@@ -87,7 +91,11 @@ export class AnnouncementStatusWriter {
       } catch (e) {
         this.#o.onError(e);
       }
-    } while (this.#again);
+    } while (this.#again && !this.#stopped());
+  }
+
+  #stopped(): boolean {
+    return this.#o.signal?.aborted === true;
   }
 
   #path(protocol: 'l2' | 'bgp'): string {
@@ -115,6 +123,7 @@ export class AnnouncementStatusWriter {
         wanted.add(key);
         const status = JSON.stringify(statusOf(a, this.#o.node));
         if (this.#written.get(key) === status) continue;
+        if (this.#stopped()) return;
         const body = statusObject(a, this.#o.node, this.#o.namespace);
         try {
           await this.#o.client.create(this.#path(protocol), { ...body, status: undefined });
@@ -129,6 +138,7 @@ export class AnnouncementStatusWriter {
       const [protocol, name] = key.split('/') as ['l2' | 'bgp', string];
       // Only protocols that reported: a protocol that is off never deletes the other's objects.
       if (wanted.has(key) || !this.#desired.has(protocol)) continue;
+      if (this.#stopped()) return;
       try {
         await this.#o.client.delete(`${this.#path(protocol)}/${name}`);
       } catch (e) {
