@@ -114,7 +114,7 @@ function readClusterObject(o: WireObject, meta: ObjectMeta): ClusterItem | null 
     case 'Node': return { kind: 'Node', id: meta.name, value: readNode(o.reader, meta.name, meta.labels, o.body) };
     case 'EndpointSlice': {
       const slice = readEndpointSlice(o.reader, meta.name, meta.namespace, meta.labels, o.body);
-      return { kind: 'EndpointSlice', id: `${slice.namespace}/${slice.name}`, value: slice };
+      return { kind: 'EndpointSlice', id: [slice.namespace, slice.name].join('/'), value: slice };
     }
     case 'Secret': {
       const secret = readSecret(o.reader, meta.namespace === '' ? 'default' : meta.namespace, meta.name, o.body);
@@ -148,7 +148,7 @@ const noIssues: Issues = Object.freeze({ errors: noProblems, warnings: noProblem
 export function readObject(body: WireRecord): ObjectRead {
   const issues = newIssues();
   const o = wireObject(body, issues);
-  const head = { body, kind: o.kind, sortKey: `${o.kind}\u0000${o.namespace}\u0000${o.name ?? ''}` };
+  const head = { body, kind: o.kind, sortKey: [o.kind, o.namespace, o.name ?? ''].join('\u0000') };
   const what = classify(o);
   const meta = what === 'cluster' ? readMeta(o, false) : undefined;
   const item = meta === undefined ? null : readClusterObject(o, meta);

@@ -22,7 +22,7 @@ export function makeCidr(family: Family, address: bigint, prefixLen: number): Ci
   const bits = familyBits(family);
   const hostBits = BigInt(bits - prefixLen);
   const base = (address >> hostBits) << hostBits;
-  const text = `${bigIntToIP(base, family)}/${prefixLen}` as CidrText;
+  const text = [bigIntToIP(base, family), prefixLen].join('/') as CidrText;
   return { family, base, prefixLen, text };
 }
 

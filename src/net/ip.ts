@@ -96,7 +96,8 @@ function formatV6Uncached(value: bigint): IPv6 {
   if (bestStart < 0) return hex.join(':') as IPv6;
   const head = hex.slice(0, bestStart).join(':');
   const tail = hex.slice(bestStart + bestLen).join(':');
-  return `${head}::${tail}` as IPv6;
+  // join, not a template: one flat string rather than a ConsString over pieces (kept per address).
+  return [head, tail].join('::') as IPv6;
 }
 
 /**

@@ -15,6 +15,7 @@
 // neighbor in it (and renumbers later entries of those neighbors' route-maps).
 
 import type { BFDProfile } from '../../api/model.ts';
+import { memoized } from '../../core/memoized.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { Family } from '../../net/ip.ts';
 import { communityValue } from './communities.ts';
@@ -59,7 +60,8 @@ export const debugLines = [
 
 /** The last route-map sequence number: the explicit deny that ends every `<ID>-out`. */
 const finalSeq = 65535;
-export const tagRouteMap = (tag: number): string => `barelb-tag-${tag}`;
+// One string per tag, shared by every network that carries it (10 000 networks often share a handful).
+export const tagRouteMap = memoized((tag: number): string => `barelb-tag-${tag}`, 1 << 12);
 
 function neighborSettings(n: FrrNeighbor, t: TokenCheck): string[] {
   const obj = `BGPPeer/${n.peer}`;
