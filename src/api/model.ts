@@ -90,7 +90,6 @@ export type ServiceInput = {
   /** "" for externalTrafficPolicy Cluster; the sorted selector "k=v,k2=v2" for Local. */
   readonly backendKey: string;
   readonly externalTrafficPolicy: 'Cluster' | 'Local';
-  readonly selector: Labels;
   readonly ports: readonly ServicePort[];
   /** status.loadBalancer.ingress[].ip as found (the persisted allocation). */
   readonly ingressIPs: readonly IP[];

@@ -153,7 +153,6 @@ export function readService(object: string, meta: ObjectMeta, body: WireRecord):
     sharingKey: sharing === null ? null : sharing.value,
     backendKey: local ? Object.keys(selector).sort().map((k) => `${k}=${selector[k]}`).join(',') : '',
     externalTrafficPolicy: local ? 'Local' : 'Cluster',
-    selector,
     ports,
     ingressIPs: keptList(readIngressIPs(body['status'])),
     requestError: first === undefined ? null : `${first.field}: ${first.message}`,

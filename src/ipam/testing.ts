@@ -98,7 +98,6 @@ export function aService(spec: ServiceSpec = {}): ServiceInput {
     sharingKey: spec.sharingKey ?? null,
     backendKey,
     externalTrafficPolicy: local === undefined ? 'Cluster' : 'Local',
-    selector: local ?? {},
     ports: (spec.ports ?? ['TCP/80']).map(port),
     ingressIPs: (spec.ingressIPs ?? []).map(ip),
     requestError: spec.requestError ?? null,

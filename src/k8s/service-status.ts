@@ -3,12 +3,13 @@
 // allocated Services makes none. Also reads the allocations back from the Services (the
 // Kubernetes store has no state file: the Services' status is the record).
 
-import type { Pool, ServiceKey } from '../api/model.ts';
+import type { Pool, ServiceInput, ServiceKey } from '../api/model.ts';
 import { serviceKey } from '../api/model.ts';
 import type { Allocation, Allocations } from '../controller/reconcile.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
 import { intern } from '../core/intern.ts';
 import { keptList } from '../core/kept-list.ts';
+import { sameItems } from '../core/same-items.ts';
 import { cidrContains } from '../net/cidr.ts';
 import { parseIP, type IP } from '../net/ip.ts';
 import { record, type WireObject } from './client.ts';
@@ -54,7 +55,7 @@ export type ServiceRecord =
   | { readonly key: ServiceKey; readonly ips: readonly IP[] }
   | null;
 
-export function serviceRecord(s: WireObject): ServiceRecord {
+export function serviceRecord(s: WireObject, read?: Pick<ServiceInput, 'key' | 'ingressIPs'>): ServiceRecord {
   const texts = ingressIPs(s);
   const ips = texts.flatMap((t) => {
     const ip = parseIP(t);
@@ -64,8 +65,11 @@ export function serviceRecord(s: WireObject): ServiceRecord {
   const a = annotations(s);
   const named = [POOL_ANNOTATION, ...FOREIGN_POOL_ANNOTATIONS].map((k) => str(a[k])).find((v) => v !== '');
   const ref = serviceRef(s);
-  const key = serviceKey(ref.namespace, ref.name);
-  return named === undefined ? { key, ips: keptList(ips) } : { key, allocation: { ips: keptList(ips), pool: intern(named) } };
+  // With the object's reading at hand (a store keeping both), its key and address list are shared
+  // instead of made again: two strings and a list less per Service kept.
+  const key = read !== undefined && read.key === serviceKey(ref.namespace, ref.name) ? read.key : serviceKey(ref.namespace, ref.name);
+  const kept = read !== undefined && sameItems(read.ingressIPs, ips) ? read.ingressIPs : keptList(ips);
+  return named === undefined ? { key, ips: kept } : { key, allocation: { ips: kept, pool: intern(named) } };
 }
 
 /**

@@ -38,7 +38,8 @@ class KeptService extends PreRead {
   readonly record: ServiceRecord;
   constructor(trimmed: WireObject) {
     super(trimmed);
-    this.record = serviceRecord(trimmed);
+    const item = this.read.item;
+    this.record = serviceRecord(trimmed, item?.kind === 'Service' ? item.value : undefined);
   }
 }
 
