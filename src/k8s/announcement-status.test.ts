@@ -44,6 +44,18 @@ describe('ServiceL2Status / ServiceBGPStatus', () => {
     expect(t.errors).to.deep.equal([]);
   });
 
+  it('after a restart, writes again what it finds different: other peers, another Service, fields of its own', async () => {
+    const web = { protocol: 'bgp' as const, namespace: 'demo', name: 'web', targets: ['router'] };
+    const found = (status: object) => ({ metadata: { name: 'bgp.demo.web.n1' }, status });
+    const right = statusObject(web, 'n1', 'barelb-system')['status'] as object;
+    for (const status of [{ ...right, peers: ['other'] }, { ...right, serviceName: 'api' }, { ...right, extra: 1 }, { ...right, peers: [1] }]) {
+      const t = setup({ bgp: [found(status)] });
+      t.writer.set('bgp', [web]);
+      await t.writer.settled();
+      expect(t.kube.writes.map((w) => w.method), JSON.stringify(status)).to.deep.equal(['create', 'patch']);
+    }
+  });
+
   it('deletes what the node no longer announces, leaving the other protocol alone until it reports', async () => {
     const old = (protocol: string, name: string) => ({ metadata: { name: `${protocol}.demo.${name}.n1` }, status: { node: 'n1', serviceName: name, serviceNamespace: 'demo' } });
     const t = setup({ l2: [old('l2', 'gone')], bgp: [old('bgp', 'kept')] });

@@ -3,6 +3,7 @@
 // the objects labelled with its node: it creates what is missing, deletes what it no longer
 // announces, and leaves the rest alone. Pure desired-state part first, then the writer.
 
+import { intern } from '../core/intern.ts';
 import { ApiError, type KubeClient, type WireObject } from './client.ts';
 
 export type Announcement = {
@@ -43,6 +44,30 @@ export function statusObject(a: Announcement, node: string, namespace: string): 
 /** What the writer keeps of a listed status object: its name and its status. */
 const nameAndStatus = (item: WireObject): WireObject => ({ name: (item['metadata'] as WireObject | undefined)?.['name'], status: item['status'] });
 
+/**
+ * What the writer remembers of a status it wrote or found: the targets, as one string shared by
+ * every Service with the same ones (a status's other fields follow from its object's name). At
+ * 10 000 Services the JSON of each whole status was ~1 MB kept. A truncated name does not say
+ * which Service it is: that status is remembered whole.
+ */
+function signature(a: Announcement, node: string): string {
+  const name = statusObjectName(a, node);
+  if (name.length >= 253) return JSON.stringify(statusOf(a, node));
+  return intern(a.targets === null ? '*' : JSON.stringify(a.targets));
+}
+
+/** The signature of a status found on the server, or null when no announcement writes it exactly so. */
+function foundSignature(protocol: 'l2' | 'bgp', name: unknown, status: unknown, node: string): string | null {
+  if (typeof name !== 'string' || status === null || typeof status !== 'object') return null;
+  const s = status as WireObject;
+  const list = protocol === 'l2' ? s['interfaces'] : s['peers'];
+  const targets = list === undefined ? null : Array.isArray(list) ? list.map((t: unknown) => (protocol === 'l2' ? (t as WireObject | null)?.['name'] : t)) : undefined;
+  if (targets === undefined || (targets !== null && !targets.every((t) => typeof t === 'string'))) return null;
+  const a: Announcement = { protocol, namespace: String(s['serviceNamespace']), name: String(s['serviceName']), targets: targets as string[] | null };
+  // Only a status equal to what the writer would write for its own object counts as written.
+  return statusObjectName(a, node) === name && JSON.stringify(statusOf(a, node)) === JSON.stringify(status) ? signature(a, node) : null;
+}
+
 export type AnnouncementStatusOptions = {
   readonly client: KubeClient;
   readonly namespace: string;
@@ -55,9 +80,11 @@ export type AnnouncementStatusOptions = {
 };
 
 /** Keeps this node's status objects equal to what it announces; writes run one batch at a time. */
+const writtenKey = (protocol: 'l2' | 'bgp', name: string): string => [protocol, name].join('/');
+
 export class AnnouncementStatusWriter {
   readonly #o: AnnouncementStatusOptions;
-  /** Object name → JSON of the status written; null until the node's objects were listed. */
+  /** protocol/object name → signature of the status written ('' when it needs writing); null until listed. */
   #written: Map<string, string> | null = null;
   readonly #desired = new Map<'l2' | 'bgp', readonly Announcement[]>();
   #running: Promise<void> | null = null;
@@ -109,7 +136,7 @@ export class AnnouncementStatusWriter {
         // Each page is cut down to name and status as it arrives: after a restart this node may own
         // one object per Service (10 000 at scale), and their managedFields are most of each.
         const listed = await this.#o.client.list(`${this.#path(protocol)}?labelSelector=${encodeURIComponent(`${NODE_LABEL}=${this.#o.node}`)}`, undefined, nameAndStatus);
-        for (const item of listed.items) written.set(`${protocol}/${String(item['name'])}`, JSON.stringify(item['status'] ?? {}));
+        for (const item of listed.items) written.set(writtenKey(protocol, String(item['name'])), foundSignature(protocol, item['name'], item['status'], this.#o.node) ?? '');
       }
       this.#written = written;
     }
@@ -119,9 +146,9 @@ export class AnnouncementStatusWriter {
     for (const [protocol, list] of this.#desired) {
       for (const a of list) {
         const name = statusObjectName(a, this.#o.node);
-        const key = `${protocol}/${name}`;
+        const key = writtenKey(protocol, name);
         wanted.add(key);
-        const status = JSON.stringify(statusOf(a, this.#o.node));
+        const status = signature(a, this.#o.node);
         if (this.#written.get(key) === status) continue;
         if (this.#stopped()) return;
         const body = statusObject(a, this.#o.node, this.#o.namespace);
