@@ -50,7 +50,7 @@ function flatten(objects: readonly unknown[], issues: Issues, seen: { nested: bo
 /**
  * Sorts like `compareObjects`, faster: kinds are few and objects of one kind mostly arrive in
  * order (files are read in name order), so each kind's run is nearly sorted. Grouping by kind
- * first gives the same order as one sort by sortKey whenever no kind contains a NUL.
+ * first gives the same order as one sort by compareObjects, which compares kind first.
  */
 function sortObjects(reads: readonly ObjectRead[]): ObjectRead[] {
   const byKind = new Map<string, ObjectRead[]>();
@@ -59,9 +59,7 @@ function sortObjects(reads: readonly ObjectRead[]): ObjectRead[] {
     if (list === undefined) byKind.set(r.kind, [r]);
     else list.push(r);
   }
-  const kinds = [...byKind.keys()];
-  if (kinds.some((k) => k.includes('\u0000'))) return [...reads].sort(compareObjects);
-  return kinds.sort().flatMap((k) => (byKind.get(k) ?? []).sort(compareObjects));
+  return [...byKind.keys()].sort().flatMap((k) => (byKind.get(k) ?? []).sort(compareObjects));
 }
 
 /** Keeps the first of several objects with the same identity, reporting the others. */

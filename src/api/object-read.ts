@@ -3,6 +3,7 @@
 // reads as and the problems found. barelb's own kinds are only classified here: their drafts take
 // part in rules that span objects, so input.ts reads them again with the whole configuration.
 
+import { intern } from '../core/intern.ts';
 import { none } from '../core/kept-list.ts';
 import { readBFDProfile } from './bfd-profile.ts';
 import { readBGPAdvertisement } from './bgp-advertisement.ts';
@@ -131,8 +132,9 @@ function readClusterObject(o: WireObject, meta: ObjectMeta): ClusterItem | null 
 export type ObjectRead = {
   readonly body: WireRecord;
   readonly kind: string;
-  /** kind, namespace and name, NUL-separated: the order objects are read in. */
-  readonly sortKey: string;
+  /** With kind, the order objects are read in (compared in turn, not joined: one string less per object kept). */
+  readonly namespace: string;
+  readonly name: string;
   /** 'config': read again with the whole configuration (input.ts); `issues` and `item` are then empty. */
   readonly what: 'config' | 'cluster' | 'ignore';
   /** Problems found reading this object alone. */
@@ -148,7 +150,7 @@ const noIssues: Issues = Object.freeze({ errors: noProblems, warnings: noProblem
 export function readObject(body: WireRecord): ObjectRead {
   const issues = newIssues();
   const o = wireObject(body, issues);
-  const head = { body, kind: o.kind, sortKey: [o.kind, o.namespace, o.name ?? ''].join('\u0000') };
+  const head = { body, kind: o.kind, namespace: intern(o.namespace), name: o.name ?? '' };
   const what = classify(o);
   const meta = what === 'cluster' ? readMeta(o, false) : undefined;
   const item = meta === undefined ? null : readClusterObject(o, meta);
@@ -171,7 +173,8 @@ const noBody: WireRecord = Object.freeze({});
 export class PreRead implements ObjectRead {
   readonly body: WireRecord;
   readonly kind: string;
-  readonly sortKey: string;
+  readonly namespace: string;
+  readonly name: string;
   readonly what: 'config' | 'cluster' | 'ignore';
   readonly issues: Issues;
   readonly item: ClusterItem | null;
@@ -184,7 +187,8 @@ export class PreRead implements ObjectRead {
     const read = readObject(body);
     this.body = read.what === 'config' ? read.body : noBody;
     this.kind = read.kind;
-    this.sortKey = read.sortKey;
+    this.namespace = read.namespace;
+    this.name = read.name;
     this.what = read.what;
     this.issues = read.issues;
     this.item = read.item;
@@ -200,10 +204,12 @@ export class PreRead implements ObjectRead {
 }
 
 const contentKeys = new WeakMap<ObjectRead, string>();
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Orders objects by kind, namespace and name, then content, so the input order never matters. */
 export function compareObjects(a: ObjectRead, b: ObjectRead): number {
-  if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
+  const order = compareText(a.kind, b.kind) || compareText(a.namespace, b.namespace) || compareText(a.name, b.name);
+  if (order !== 0) return order;
   const json = (o: ObjectRead): string => contentKeys.get(o) ?? contentKeys.set(o, canonicalJson(o.body)).get(o) ?? '';
   const ja = json(a);
   const jb = json(b);

@@ -45,7 +45,8 @@ export const objectKey = (o: WireObject): string => {
   const meta = (o['metadata'] ?? {}) as WireObject;
   const ns = typeof meta['namespace'] === 'string' ? meta['namespace'] : '';
   const name = typeof meta['name'] === 'string' ? meta['name'] : '';
-  return ns === '' ? name : `${ns}/${name}`;
+  // Joined: the key is kept for as long as the object (a template literal would be kept as pieces).
+  return ns === '' ? name : [ns, name].join('/');
 };
 
 export const resourceVersionOf = (o: WireObject): string | null => {
