@@ -6,7 +6,7 @@ import { keptList, none } from '../core/kept-list.ts';
 import { memoized } from '../core/memoized.ts';
 import { ipFamily, parseIP, type Family, type IP } from '../net/ip.ts';
 import type { Labels } from './labels.ts';
-import { ipFamilyPolicies, protocols, serviceKey, type IPFamilyPolicy, type Protocol, type ServiceInput, type ServicePort } from './model.ts';
+import { ipFamilyPolicies, protocols, type IPFamilyPolicy, type Protocol, type ServiceInput, type ServiceKey, type ServicePort } from './model.ts';
 import type { ObjectMeta } from './meta.ts';
 import { at, index, isRecord, newIssues, readInt, readList, readRecord, readString, readStringList, readStringMap, show, type Reader, type WireRecord } from './wire.ts';
 
@@ -139,7 +139,10 @@ export function readService(object: string, meta: ObjectMeta, body: WireRecord):
   const ports = readPorts(r, spec);
   const first = r.issues.errors[0];
   return {
-    key: serviceKey(namespace, meta.name),
+    // Joined, not serviceKey's template: the key is kept as long as the reading, and V8 keeps a
+    // template literal of 13 characters or more as pieces (a ConsString beside them, and a flat copy
+    // too once hashed); join() makes one flat string. ~100 bytes a Service at 10 000.
+    key: [namespace, meta.name].join('/') as ServiceKey,
     namespace,
     name: meta.name,
     labels: meta.labels,
