@@ -42,7 +42,8 @@ describe('L2 metrics', () => {
   it('writes barelb_speaker_announced in the exposition text, one series per address, none after an empty report', async () => {
     const registry = new Registry();
     const bgp = announcedReporter(registry, 'bgp', 'node-1');
-    bgp([web, web, api]);
+    // A decision list as the BGP handler keeps it: the entries not announced make no series.
+    bgp([web, { service: 'demo/pending' as ServiceKey, ip: '192.0.2.202' as IP, announced: false }, web, { ...api, announced: true }]);
     const text = await registry.metrics();
     expect(text).to.include('# TYPE barelb_speaker_announced gauge');
     const lines = text.split('\n').filter((l) => l.startsWith('barelb_speaker_announced{'));

@@ -14,7 +14,8 @@ export const announcedMetricName = 'barelb_speaker_announced';
 export const announcedProtocols = ['bgp', 'layer2'] as const;
 export type AnnouncedProtocol = (typeof announcedProtocols)[number];
 
-export type Announced = { readonly service: ServiceKey; readonly ip: IP };
+/** An entry with `announced: false` is skipped: a protocol may pass its whole decision list as it keeps it. */
+export type Announced = { readonly service: ServiceKey; readonly ip: IP; readonly announced?: boolean };
 
 type Series = { readonly value: number; readonly labels: Readonly<Record<string, string>> };
 
@@ -35,6 +36,7 @@ class AnnouncedMetric {
     for (const [protocol, { node, list }] of this.#lists) {
       const seen = new Set<string>();
       for (const a of list) {
+        if (a.announced === false) continue;
         const key = `${a.service} ${a.ip}`;
         if (seen.has(key)) continue;
         seen.add(key);

@@ -16,7 +16,7 @@ import { sameItems } from '../../core/same-items.ts';
 export type ConfigSink = { readonly submit: (frrConf: string) => void };
 
 /** Reports which addresses this node announces, for `barelb_speaker_announced`. */
-export type AnnouncedReporter = (announced: readonly { readonly service: ServiceKey; readonly ip: IP }[]) => void;
+export type AnnouncedReporter = (announced: readonly { readonly service: ServiceKey; readonly ip: IP; readonly announced?: boolean }[]) => void;
 
 export type BgpHandlerOptions = {
   readonly hostname: string;
@@ -28,9 +28,6 @@ export type BgpHandlerOptions = {
   /** This node's announcement decisions, after each rendered view (for ServiceBGPStatus). */
   readonly onNodeAnnouncement?: (node: NodeAnnouncement) => void;
 };
-
-const announcedOnly = (ips: readonly IPAnnouncement[]) =>
-  ips.flatMap((a) => (a.announced ? [{ service: a.service, ip: a.ip }] : []));
 
 export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly lastRendered: () => string | null } {
   let last: string | null = null;
@@ -71,7 +68,8 @@ export function bgpHandler(o: BgpHandlerOptions): ProtocolHandler & { readonly l
       // Reported only when an announcement changed: each report walks every Service (metrics,
       // ServiceBGPStatus), and most rounds at scale are an endpoint or a status changing elsewhere.
       if (reported === null || !sameItems(reported, node.ips)) {
-        o.onAnnounced?.(announcedOnly(node.ips));
+        // The decisions as they are (the reporter skips the ones not announced): a copy of 10 000 was 0.5 MB kept.
+        o.onAnnounced?.(node.ips);
         o.onNodeAnnouncement?.(node);
         reported = node.ips;
       }
