@@ -102,7 +102,9 @@ function announceService(snap: BGPSnapshot, slices: SlicesByService, node: NodeI
   );
 }
 
-type Remembered = { readonly ips: readonly IP[] | undefined; readonly slices: readonly EndpointSliceInput[]; readonly out: readonly IPAnnouncement[] };
+/** A Service's decisions; one (a Service with one address: nearly all) is kept without a list around it. */
+type Decided = IPAnnouncement | readonly IPAnnouncement[];
+type Remembered = { readonly ips: readonly IP[] | undefined; readonly slices: readonly EndpointSliceInput[]; readonly out: Decided };
 
 /** Keys whose value is not the same object in both maps (walked in step while their orders agree). */
 function changedKeys<K, V>(before: ReadonlyMap<K, V>, after: ReadonlyMap<K, V>): Set<K> {
@@ -145,7 +147,7 @@ export class AnnounceCache {
   #byService = new WeakMap<ServiceInput, Remembered>();
   readonly #slices = new SliceIndex();
   /** The last call's Services (sorted), their announcements and the addresses they were decided with. */
-  #last: { readonly services: readonly ServiceInput[]; readonly out: readonly (readonly IPAnnouncement[])[]; readonly allocations: BGPSnapshot['allocations'] } | null = null;
+  #last: { readonly services: readonly ServiceInput[]; readonly out: readonly Decided[]; readonly allocations: BGPSnapshot['allocations'] } | null = null;
 
   decide(snap: BGPSnapshot, node: NodeInput, sessions: readonly BGPPeer[], services: readonly ServiceInput[], context: readonly unknown[]): IPAnnouncement[] {
     if (!sameItems(context, this.#context)) {
@@ -155,17 +157,18 @@ export class AnnounceCache {
     }
     const memo = this.#byService;
     const { index, changed: changedSlices } = this.#slices.update(snap.endpointSlices);
-    const decideFor = (svc: ServiceInput): readonly IPAnnouncement[] => {
+    const decideFor = (svc: ServiceInput): Decided => {
       const ips = snap.allocations.get(svc.key);
       const own = slicesOf(index, svc);
       const hit = memo.get(svc);
       if (hit !== undefined && sameItems(hit.ips, ips) && sameItems(hit.slices, own)) return hit.out;
-      const out = announceService(snap, index, node, sessions, svc);
+      const all = announceService(snap, index, node, sessions, svc);
+      const out = all.length === 1 ? (all[0] as IPAnnouncement) : all;
       memo.set(svc, { ips, slices: own, out });
       return out;
     };
     const last = this.#last;
-    const out: (readonly IPAnnouncement[])[] = new Array(services.length);
+    const out: Decided[] = new Array(services.length);
     // Index loops: this runs once per round over every Service, and for-of's iterator results are
     // garbage until the function is optimized.
     if (last === null) {

@@ -95,6 +95,9 @@ export const goesTo = (ad: Advertisement, peer: string, families: readonly Famil
 
 /** Adds one advertisement of a prefix to what the prefix had: communities united, the highest LOCAL_PREF wins (in any order). */
 export function mergeAdvertisement(seen: FrrAdvertisement | undefined, ad: Advertisement): FrrAdvertisement {
+  // A prefix's first advertisement is what it sends as it is (its communities are sorted): the
+  // advertisement itself, not a copy per prefix and neighbor (10 000s, kept by the renderer).
+  if (seen === undefined) return ad;
   const localPref = seen === undefined ? ad.localPref : seen.localPref === null ? ad.localPref : ad.localPref === null ? seen.localPref : Math.max(seen.localPref, ad.localPref);
   // One community or none is sorted already (most prefixes, most configurations).
   const communities = seen === undefined && ad.communities.length <= 1 ? ad.communities : sortCommunities([...(seen?.communities ?? []), ...ad.communities]);
