@@ -177,7 +177,9 @@ export class PreRead implements ObjectRead {
   readonly name: string;
   readonly what: 'config' | 'cluster' | 'ignore';
   readonly issues: Issues;
-  readonly item: ClusterItem | null;
+  /** The item's id and value (ClusterItem), kept here rather than in an item object of their own. */
+  readonly id: string;
+  readonly value: ClusterItem['value'] | null;
   /** metadata.resourceVersion of the object read, or null. */
   readonly version: string | null;
 
@@ -191,7 +193,8 @@ export class PreRead implements ObjectRead {
     this.name = read.name;
     this.what = read.what;
     this.issues = read.issues;
-    this.item = read.item;
+    this.id = read.item?.id ?? '';
+    this.value = read.item?.value ?? null;
     const meta = body['metadata'];
     const rv = isRecord(meta) ? meta['resourceVersion'] : undefined;
     this.version = typeof rv === 'string' ? rv : null;
@@ -200,6 +203,11 @@ export class PreRead implements ObjectRead {
   /** The reading parseInput uses in the object's place: this object. */
   get read(): ObjectRead {
     return this;
+  }
+
+  /** The cluster item read: this object too (its kind is the item's kind), or null. */
+  get item(): ClusterItem | null {
+    return this.value === null ? null : (this as unknown as ClusterItem);
   }
 }
 
