@@ -107,10 +107,10 @@ export function readUniqueStringEntries(r: Reader, v: unknown, path: string): { 
 export const readUniqueStrings = (r: Reader, v: unknown, path: string): string[] =>
   readUniqueStringEntries(r, v, path).map((e) => e.value);
 
-/** A string-to-string map such as metadata.labels; non-string values are reported and dropped. */
 /** The map every reading without entries shares (frozen): 10 000 Services without labels need no 10 000 `{}`. */
 const emptyMap: Record<string, string> = Object.freeze({});
 
+/** A string-to-string map such as metadata.labels; non-string values are reported and dropped. */
 export function readStringMap(r: Reader, v: unknown, path: string): Record<string, string> {
   const rec = readRecord(r, v, path);
   if (rec === undefined || isEmpty(rec)) return emptyMap;

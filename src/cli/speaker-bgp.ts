@@ -155,10 +155,10 @@ export async function buildBgpHandler(o: BgpOptions, ctx: HandlerContext): Promi
 
 const isSocket = (path: string): Promise<boolean> => stat(path).then((s) => s.isSocket(), () => false);
 
-/** Per announced Service: the BGPPeers its prefixes go to from this node. */
 // The list is held by the status writer until the next round: at 10 000 Services a Set and a target
 // list of each Service's own were ~1.5 MB. Equal target lists are one list instead (most Services
 // take one advertisement's peer list, already sorted and distinct, as it is).
+/** Per announced Service: the BGPPeers its prefixes go to from this node. */
 export function bgpAnnouncements(n: NodeAnnouncement): Announcement[] {
   const peers = new Map<string, readonly string[]>();
   for (const ip of n.ips) {

@@ -79,9 +79,9 @@ export type AnnouncementStatusOptions = {
   readonly signal?: AbortSignal;
 };
 
-/** Keeps this node's status objects equal to what it announces; writes run one batch at a time. */
 const writtenKey = (protocol: 'l2' | 'bgp', name: string): string => [protocol, name].join('/');
 
+/** Keeps this node's status objects equal to what it announces; writes run one batch at a time. */
 export class AnnouncementStatusWriter {
   readonly #o: AnnouncementStatusOptions;
   /** protocol/object name → signature of the status written ('' when it needs writing); null until listed. */
@@ -148,8 +148,8 @@ export class AnnouncementStatusWriter {
         const name = statusObjectName(a, this.#o.node);
         const key = writtenKey(protocol, name);
         wanted.add(key);
-        const status = signature(a, this.#o.node);
-        if (this.#written.get(key) === status) continue;
+        const wrote = signature(a, this.#o.node);
+        if (this.#written.get(key) === wrote) continue;
         if (this.#stopped()) return;
         const body = statusObject(a, this.#o.node, this.#o.namespace);
         try {
@@ -158,7 +158,7 @@ export class AnnouncementStatusWriter {
           if (!(e instanceof ApiError && e.status === 409)) throw e;
         }
         await this.#o.client.patch(`${this.#path(protocol)}/${name}/status`, body, 'apply', this.#o.fieldManager);
-        this.#written.set(key, status);
+        this.#written.set(key, wrote);
       }
     }
     for (const key of [...this.#written.keys()]) {

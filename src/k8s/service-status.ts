@@ -67,7 +67,8 @@ export function serviceRecord(s: WireObject, read?: Pick<ServiceInput, 'key' | '
   const ref = serviceRef(s);
   // With the object's reading at hand (a store keeping both), its key and address list are shared
   // instead of made again: two strings and a list less per Service kept.
-  const key = read !== undefined && read.key === serviceKey(ref.namespace, ref.name) ? read.key : serviceKey(ref.namespace, ref.name);
+  const made = serviceKey(ref.namespace, ref.name);
+  const key = read?.key === made ? read.key : made;
   const kept = read !== undefined && sameItems(read.ingressIPs, ips) ? read.ingressIPs : keptList(ips);
   return named === undefined ? { key, ips: kept } : { key, allocation: { ips: kept, pool: intern(named) } };
 }

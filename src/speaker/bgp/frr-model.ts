@@ -98,9 +98,8 @@ export function mergeAdvertisement(seen: FrrAdvertisement | undefined, ad: Adver
   // A prefix's first advertisement is what it sends as it is (its communities are sorted): the
   // advertisement itself, not a copy per prefix and neighbor (10 000s, kept by the renderer).
   if (seen === undefined) return ad;
-  const localPref = seen === undefined ? ad.localPref : seen.localPref === null ? ad.localPref : ad.localPref === null ? seen.localPref : Math.max(seen.localPref, ad.localPref);
-  // One community or none is sorted already (most prefixes, most configurations).
-  const communities = seen === undefined && ad.communities.length <= 1 ? ad.communities : sortCommunities([...(seen?.communities ?? []), ...ad.communities]);
+  const localPref = seen.localPref === null ? ad.localPref : ad.localPref === null ? seen.localPref : Math.max(seen.localPref, ad.localPref);
+  const communities = sortCommunities([...seen.communities, ...ad.communities]);
   return { prefix: ad.prefix, localPref, communities };
 }
 
