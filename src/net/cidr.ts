@@ -1,7 +1,7 @@
 // CIDR prefixes and address ranges over bigint. A Cidr is always canonical: host bits are zero.
 
 import { err, ok, type Result } from '../core/result.ts';
-import { bigIntToIP, familyBits, ipFamily, ipToBigInt, parseIP, type Family, type IP } from './ip.ts';
+import { bigIntToIP, familyBits, hostBitsZero, ipFamily, ipToBigInt, parseIP, type Family, type IP } from './ip.ts';
 
 declare const cidrBrand: unique symbol;
 /** Canonical prefix text, e.g. "192.0.2.0/24" or "2001:db8::/64". */
@@ -37,11 +37,33 @@ export function parseCidr(text: string): Result<Cidr, string> {
   }
   const lenText = t.slice(slash + 1);
   const family = ipFamily(ip.value);
-  const len = /^(0|[1-9][0-9]{0,2})$/.test(lenText) ? Number(lenText) : NaN;
+  const len = PREFIX_LENGTH.test(lenText) ? Number(lenText) : NaN;
   if (!(len >= 0 && len <= familyBits(family))) {
     return err(`"${text}" is not a CIDR (prefix length must be 0..${familyBits(family)})`);
   }
   return ok(makeCidr(family, ipToBigInt(ip.value), len));
+}
+
+const PREFIX_LENGTH = /^(0|[1-9][0-9]{0,2})$/;
+
+/**
+ * The canonical text of prefix `text`, null when it is no prefix. Text that is canonical already
+ * comes back as it is, without parseCidr's bigint work and allocations: a speaker reads thousands
+ * of prefixes from each frr.conf it compares.
+ */
+export function canonicalCidrText(text: string): string | null {
+  const slash = text.indexOf('/');
+  if (slash > 0) {
+    const address = text.slice(0, slash);
+    const lenText = text.slice(slash + 1);
+    const ip = parseIP(address);
+    if (ip.ok && ip.value === address && PREFIX_LENGTH.test(lenText)) {
+      const len = Number(lenText);
+      if (len <= familyBits(ipFamily(ip.value)) && hostBitsZero(ip.value, len)) return text;
+    }
+  }
+  const cidr = parseCidr(text);
+  return cidr.ok ? cidr.value.text : null;
 }
 
 export const cidrSize = (c: Cidr): bigint => 1n << BigInt(familyBits(c.family) - c.prefixLen);
@@ -77,4 +99,10 @@ export function rangeToCidrs(range: IPRange): Cidr[] {
 }
 
 /** The prefix of `len` bits that contains `ip` (used for BGP aggregation). */
-export const maskIP = (ip: IP, len: number): Cidr => makeCidr(ipFamily(ip), ipToBigInt(ip), len);
+export function maskIP(ip: IP, len: number): Cidr {
+  const family = ipFamily(ip);
+  // The address is the prefix's base already (a /32 or /128: each Service address, every round):
+  // its text is the prefix's without printing the base again.
+  if (hostBitsZero(ip, len)) return { family, base: ipToBigInt(ip), prefixLen: len, text: [ip, len].join('/') as CidrText };
+  return makeCidr(family, ipToBigInt(ip), len);
+}

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { bigIntToIP, compareIP, ipFamily, ipToBigInt, parseIP } from './ip.ts';
-import { cidrContains, parseCidr, rangeToCidrs } from './cidr.ts';
+import { canonicalCidrText, cidrContains, makeCidr, maskIP, parseCidr, rangeToCidrs } from './cidr.ts';
 
 describe('parseIP', () => {
   const rows: ReadonlyArray<readonly [string, string | null]> = [
@@ -44,6 +45,67 @@ describe('parseIP', () => {
     );
   });
 
+  // Any spelling of any address: leading zeros, either case, "::" over any run of zero groups, a
+  // dotted-quad tail. The WHATWG URL parser's IPv6 serialisation is RFC 5952's (hex for the last
+  // 32 bits too), so it is the reference for everything but IPv4-mapped addresses.
+  const spelling = fc
+    .record({
+      groups: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff })), { minLength: 8, maxLength: 8 }),
+      pads: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 8, maxLength: 8 }),
+      upper: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+      gapAt: fc.integer({ min: -1, max: 7 }),
+      gapLen: fc.integer({ min: 1, max: 8 }),
+      dotted: fc.boolean(),
+    })
+    .map(({ groups, pads, upper, gapAt, gapLen, dotted }) => {
+      const hex = groups.map((g, i) => {
+        const h = g.toString(16).padStart(Math.min(4, g.toString(16).length + (pads[i] ?? 0)), '0');
+        return upper[i] === true ? h.toUpperCase() : h;
+      });
+      const words = dotted ? [...hex.slice(0, 6), `${(groups[6] ?? 0) >> 8}.${(groups[6] ?? 0) & 255}.${(groups[7] ?? 0) >> 8}.${(groups[7] ?? 0) & 255}`] : hex;
+      const slots = dotted ? [...groups.slice(0, 6), -1] : groups;
+      let text = words.join(':');
+      // "::" over slots [gapAt, gapAt + len) when they are all zero groups.
+      const len = Math.min(gapLen, slots.length - gapAt);
+      if (gapAt >= 0 && len >= 1 && slots.slice(gapAt, gapAt + len).every((g) => g === 0)) text = `${words.slice(0, gapAt).join(':')}::${words.slice(gapAt + len).join(':')}`;
+      return { groups, text };
+    });
+
+  it('reads every spelling of an IPv6 address as its RFC 5952 text', () => {
+    fc.assert(
+      fc.property(spelling, ({ groups, text }) => {
+        const got = parseIP(text);
+        const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+        const want = mapped ? [(groups[6] ?? 0) >> 8, (groups[6] ?? 0) & 255, (groups[7] ?? 0) >> 8, (groups[7] ?? 0) & 255].join('.') : new URL(`http://[${text}]/`).hostname.slice(1, -1);
+        expect(got, text).to.deep.equal({ ok: true, value: want });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts exactly what node:net accepts as an address (zones aside)', () => {
+    const chars = fc.constantFrom(...'0123456789abcdefABCDEF:::::....g%'.split(''));
+    const near = fc.oneof(fc.string({ unit: chars, maxLength: 24 }), spelling.map((s) => s.text), spelling.chain((s) => fc.integer({ min: 0, max: Math.max(0, s.text.length - 1) }).map((at) => s.text.slice(0, at) + s.text.slice(at + 1))));
+    fc.assert(
+      fc.property(near, (text) => {
+        expect(parseIP(text).ok, JSON.stringify(text)).to.equal(isIP(text) !== 0 && !text.includes('%'));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('orders addresses as their numbers', () => {
+    const v6 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }).map((v) => bigIntToIP(v, 'ipv6')).filter((ip) => ipFamily(ip) === 'ipv6');
+    const v4 = fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }).map((v) => bigIntToIP(v, 'ipv4'));
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(v6, v6), fc.tuple(v4, v4)), ([a, b]) => {
+        const va = ipToBigInt(a);
+        const vb = ipToBigInt(b);
+        expect(compareIP(a, b)).to.equal(va < vb ? -1 : va > vb ? 1 : 0);
+      }),
+    );
+  });
+
   it('orders IPv4 before IPv6 and numerically within a family', () => {
     const ips = ['2001:db8::2', '192.0.2.10', '2001:db8::1', '192.0.2.9'].map((s) => {
       const r = parseIP(s);
@@ -72,6 +134,41 @@ describe('parseCidr', () => {
     expect(cidrContains(c.value, ip('198.51.100.3'))).to.equal(true);
     expect(cidrContains(c.value, ip('198.51.100.4'))).to.equal(false);
     expect(cidrContains(c.value, ip('2001:db8::'))).to.equal(false);
+  });
+});
+
+describe('canonicalCidrText', () => {
+  it('is parseCidr\'s text, and the text itself when that is canonical already', () => {
+    const prefix = fc.oneof(
+      fc.tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.integer({ min: 0, max: 130 })).map(([v, len]) => `${bigIntToIP(v, 'ipv6')}/${len}`),
+      fc.tuple(fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }), fc.integer({ min: 0, max: 33 })).map(([v, len]) => `${bigIntToIP(v, 'ipv4')}/${len}`),
+      fc.constantFrom('2001:DB8::/32', '2001:db8:0::1/128', '192.0.2.01/32', '::ffff:192.0.2.1/128', '192.0.2.1', '/24', 'any', '2001:db8::/032'),
+    );
+    fc.assert(
+      fc.property(prefix, (text) => {
+        const parsed = parseCidr(text);
+        const got = canonicalCidrText(text);
+        expect(got, text).to.equal(parsed.ok ? parsed.value.text : null);
+        if (got === text) expect(parsed.ok && parsed.value.text === text).to.equal(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('maskIP', () => {
+  it('is the prefix of that length holding the address', () => {
+    const masked = fc.oneof(
+      fc.tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }).map((v) => bigIntToIP(v, 'ipv6')), fc.integer({ min: 0, max: 128 })),
+      fc.tuple(fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }).map((v) => bigIntToIP(v, 'ipv4')), fc.integer({ min: 0, max: 32 })),
+    );
+    fc.assert(
+      fc.property(masked, ([ip, len]) => {
+        expect(maskIP(ip, len)).to.deep.equal(makeCidr(ipFamily(ip), ipToBigInt(ip), len));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(maskIP('2001:db8::7' as never, 128).text).to.equal('2001:db8::7/128');
   });
 });
 

@@ -1,10 +1,9 @@
 // FRR 10.x's own spelling of a config: drops lines `show running-config` never shows (defaults,
 // vtysh-owned lines) and rewrites lines FRR prints differently, so that a rendered file and the
 // running config compare equal when FRR runs exactly that file. Rules checked on FRR 10.3 [lab].
-import { parseCidr } from '../../../net/cidr.ts';
+import { canonicalCidrText } from '../../../net/cidr.ts';
 import { contextKey, parseFrrConfig } from './frr-config.ts';
 import type { FrrConfig, FrrContext } from './frr-config.ts';
-import { memoized } from '../../../core/memoized.ts';
 
 /** Global lines never compared nor sent incrementally (they stay in the written file). */
 const DROPPED_GLOBALS: readonly RegExp[] = [
@@ -85,10 +84,16 @@ function normaliseRouterLines(lines: readonly string[]): string[] {
   return out;
 }
 
-/** `network P …` with host bits cleared, as bgpd stores it. */
+/**
+ * `network P …` with host bits cleared, as bgpd stores it. A line that is canonical already is
+ * returned itself: a config of 10 000 prefixes otherwise kept a copy of each line.
+ */
 function normaliseNetwork(line: string): string {
-  const m = /^network (\S+)(.*)$/.exec(line);
-  return m?.[1] === undefined ? line : `network ${canonicalPrefix(m[1])}${m[2] ?? ''}`;
+  if (!line.startsWith('network ')) return line;
+  const end = line.indexOf(' ', 8);
+  const prefix = end < 0 ? line.slice(8) : line.slice(8, end);
+  const canonical = canonicalPrefix(prefix);
+  return canonical === prefix ? line : ['network ', canonical, end < 0 ? '' : line.slice(end)].join('');
 }
 
 function normaliseGlobal(line: string): string[] {
@@ -103,7 +108,9 @@ function normaliseGlobal(line: string): string[] {
 
 function normalisePrefixListEntry(line: string): string {
   const m = /^((?:ip|ipv6) prefix-list \S+ (?:seq \d+ )?(?:permit|deny) )(\S+)(.*)$/.exec(line);
-  return m?.[2] === undefined || m[2] === 'any' ? line : `${m[1] ?? ''}${canonicalPrefix(m[2])}${m[3] ?? ''}`;
+  if (m?.[2] === undefined || m[2] === 'any') return line;
+  const canonical = canonicalPrefix(m[2]);
+  return canonical === m[2] ? line : [m[1] ?? '', canonical, m[3] ?? ''].join('');
 }
 
 function normaliseBfdLine(line: string): string[] {
@@ -117,24 +124,8 @@ function normaliseRouteMapLine(line: string): string {
   return line.split(' ').map((word) => WELL_KNOWN_COMMUNITIES.get(word) ?? word).join(' ');
 }
 
-const IPV4_PREFIX = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/**
- * Canonical prefix text; IPv4 without host bits (the common case, thousands a config) stays as is.
- * Every read of a config meets the same prefixes again. Bounded small, like the IP memos (net/ip.ts).
- */
-const canonicalPrefix = memoized(canonicalPrefixUncached, 1 << 12);
-
-function canonicalPrefixUncached(text: string): string {
-  const m = IPV4_PREFIX.exec(text);
-  if (m !== null && !m.slice(1, 5).some((o) => (o.length > 1 && o.startsWith('0')) || Number(o) > 255)) {
-    const len = Number(m[5]);
-    const address = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
-    if (len <= 32 && (len === 32 || address % 2 ** (32 - len) === 0)) return text;
-  }
-  const cidr = parseCidr(text);
-  return cidr.ok ? cidr.value.text : text;
-}
+/** Canonical prefix text (host bits cleared); other text as it is. */
+const canonicalPrefix = (text: string): string => canonicalCidrText(text) ?? text;
 
 function isDroppableWhenEmpty(ctx: FrrContext): boolean {
   return (ctx.path.length === 2 && (ctx.path[1] ?? '').startsWith('address-family ')) || contextKey(ctx.path) === 'bfd';
