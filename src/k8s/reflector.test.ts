@@ -150,6 +150,33 @@ describe('Reflector', () => {
     await run;
   });
 
+  it('keys its cache by namespace/name whatever key the kept value offers', async () => {
+    const kube = new FakeKube();
+    const abort = new AbortController();
+    type Named = { readonly id: string; readonly rv: string | null };
+    // "ns/a" is the object's key (the cache may take the value's own string); "other/b" is not.
+    const reflector = new Reflector<Named>({ client: kube, path: '/api/v1/services', logger: recordingLogger(), clock: { sleep: async () => undefined }, onChange: () => undefined }, {
+      keep: (o: WireObject) => {
+        const name = String((o['metadata'] as { name: string }).name);
+        return { id: name === 'a' ? ['ns', name].join('/') : `other/${name}`, rv: resourceVersionOf(o) };
+      },
+      versionOf: (k) => k.rv,
+      keyOf: (k) => k.id,
+    });
+    kube.lists.push({ items: [obj('a', '1'), obj('b', '2')], resourceVersion: '2' });
+    const run = reflector.run(abort.signal);
+    await kube.watching();
+    kube.stream?.emit({ type: 'ADDED', object: obj('c', '3') });
+    kube.stream?.emit({ type: 'MODIFIED', object: obj('a', '4') });
+    expect(reflector.get('ns/a')).to.deep.equal({ id: 'ns/a', rv: '4' });
+    expect(reflector.get('ns/b')).to.deep.equal({ id: 'other/b', rv: '2' });
+    expect(reflector.get('ns/c')).to.deep.equal({ id: 'other/c', rv: '3' });
+    expect(reflector.get('other/b')).to.equal(undefined);
+    expect(reflector.size).to.equal(3);
+    abort.abort();
+    await run;
+  });
+
   it('drops metadata.managedFields from what it keeps', async () => {
     const t = setup();
     t.kube.lists.push({ items: [obj('a', '1', {}, 'ns')].map((o) => ({ ...o, metadata: { ...(o['metadata'] as object), managedFields: [{ manager: 'x' }] } })), resourceVersion: '1' });

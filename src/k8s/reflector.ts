@@ -39,6 +39,11 @@ export type ReflectorOptions = {
 export type Keep<T> = {
   readonly keep: (o: WireObject) => T;
   readonly versionOf: (kept: T) => string | null;
+  /**
+   * The kept value's own copy of its key ("namespace/name", or the name), when it keeps one: the
+   * cache then keys with that string instead of another copy (20 000 at 10 000 Services and slices).
+   */
+  readonly keyOf?: (kept: T) => string;
 };
 
 export const objectKey = (o: WireObject): string => {
@@ -147,7 +152,8 @@ export class Reflector<T = WireObject> {
     const listed = await this.#o.client.list(this.#o.path, signal, (o) => {
       const key = objectKey(o);
       const old = this.#cache.get(key);
-      return [key, old !== undefined && versionOf(old) === resourceVersionOf(o) ? old : keep(o)] as const;
+      const value = old !== undefined && versionOf(old) === resourceVersionOf(o) ? old : keep(o);
+      return [this.#ownKey(key, value), value] as const;
     });
     const fresh = new Map(listed.items);
     const changed = fresh.size !== this.#cache.size || [...fresh].some(([k, o]) => this.#cache.get(k) !== o);
@@ -182,12 +188,22 @@ export class Reflector<T = WireObject> {
       if (e.type === 'BOOKMARK') return;
       const key = objectKey(e.object);
       if (e.type === 'DELETED') this.#cache.delete(key);
-      else this.#cache.set(key, this.#keep.keep(e.object));
+      else {
+        const value = this.#keep.keep(e.object);
+        // An update keeps the key the map has (the older value's string): a Map never replaces it.
+        this.#cache.set(this.#cache.has(key) ? key : this.#ownKey(key, value), value);
+      }
       this.#listed = null;
       this.#o.onChange();
     }, both);
     if (expired) throw new Expired();
     return rv;
+  }
+
+  /** `key`, or the kept value's own string of the same text. */
+  #ownKey(key: string, value: T): string {
+    const own = this.#keep.keyOf?.(value);
+    return own === key ? own : key;
   }
 
   #failed(error: ApiError, retryInMs: number): void {

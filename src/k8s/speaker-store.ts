@@ -43,8 +43,9 @@ class KeptService extends PreRead {
   }
 }
 
-const keptServices: Keep<KeptService> = { keep: (o) => new KeptService(trimObject(o)), versionOf: (k) => k.version };
-const keptSlices: Keep<PreRead> = { keep: (o) => new PreRead(trimObject(o)), versionOf: (k) => k.version };
+// A reading's id is its object's key (namespace/name): the reflector keys its cache with it.
+const keptServices: Keep<KeptService> = { keep: (o) => new KeptService(trimObject(o)), versionOf: (k) => k.version, keyOf: (k) => k.id };
+const keptSlices: Keep<PreRead> = { keep: (o) => new PreRead(trimObject(o)), versionOf: (k) => k.version, keyOf: (k) => k.id };
 
 type KeptKinds = { readonly [P in Kind]: P extends 'services' ? KeptService : P extends 'endpointslices' ? PreRead : WireObject };
 
