@@ -8,7 +8,7 @@ import type { Result } from '../../../core/result.ts';
 import type { BatchOptions, FrrPort, PortFailure, PortResult } from './frr-port.ts';
 import type { Logger } from './hooks.ts';
 import { redact } from './redact.ts';
-import { BATCH_START, SESSION_CLOSE, SESSION_OPEN, encodeCommands, readBatch, readOpen, splitReplies } from './vty-protocol.ts';
+import { BATCH_START, SESSION_CLOSE, SESSION_OPEN, commandError, encodeCommands, readBatch, readOpen, splitReplies } from './vty-protocol.ts';
 import type { VtyReply } from './vty-protocol.ts';
 
 export interface VtySocketPortOptions {
@@ -34,8 +34,8 @@ export class VtySocketPort implements FrrPort {
 
   async runBatch(commands: readonly string[], options: BatchOptions = {}): Promise<PortResult> {
     if (options.target !== 'bgpd') return this.#o.vtysh.runBatch(commands, options);
-    const encoded = encodeCommands(commands);
-    if (!encoded.ok) return err({ reason: 'rejected', message: encoded.error, details: [] });
+    const bad = commandError(commands);
+    if (bad !== null) return err({ reason: 'rejected', message: bad, details: [] });
     const timeoutMs = this.#o.timeoutMs ?? 30_000;
     const session = await VtySession.open(this.#o.socketPath, timeoutMs);
     if (!session.ok) {
