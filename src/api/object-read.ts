@@ -159,6 +159,16 @@ export function readObject(body: WireRecord): ObjectRead {
   return { ...head, what, issues: kept, item };
 }
 
+/**
+ * A resourceVersion as kept: the number when it is a plain decimal integer (etcd's revisions,
+ * which the API server hands out), else the text. A number is kept inside the reading instead of
+ * a string beside it (20 000 strings at 10 000 Services and slices, ~0.5 MB). Equal text gives
+ * an equal kept value, and only equality is ever asked of a resourceVersion.
+ */
+export function keptVersion(rv: string): string | number {
+  return /^[1-9][0-9]{0,14}$/.test(rv) ? Number(rv) : rv;
+}
+
 /** The body a reading made ahead of the parse keeps: none (see PreRead). */
 const noBody: WireRecord = Object.freeze({});
 
@@ -180,8 +190,8 @@ export class PreRead implements ObjectRead {
   /** The item's id and value (ClusterItem), kept here rather than in an item object of their own. */
   readonly id: string;
   readonly value: ClusterItem['value'] | null;
-  /** metadata.resourceVersion of the object read, or null. */
-  readonly version: string | null;
+  /** metadata.resourceVersion of the object read (keptVersion), or null. */
+  readonly version: string | number | null;
 
   constructor(body: WireRecord) {
     // The reading's fields on this object itself rather than a reading beside it: one object less
@@ -197,7 +207,7 @@ export class PreRead implements ObjectRead {
     this.value = read.item?.value ?? null;
     const meta = body['metadata'];
     const rv = isRecord(meta) ? meta['resourceVersion'] : undefined;
-    this.version = typeof rv === 'string' ? rv : null;
+    this.version = typeof rv === 'string' ? keptVersion(rv) : null;
   }
 
   /** The reading parseInput uses in the object's place: this object. */

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { ParseCache, parseInput, PreRead, type ParsedInput } from './input.ts';
 import { aBGPAdvertisement, aNamespace, aNode, aPeer, aPool, aService, type Manifest } from './test-builders.ts';
+import { keptVersion } from './object-read.ts';
 import { canonicalJson } from './wire.ts';
 
 const aSecret = (password: string): Manifest => ({
@@ -167,11 +168,20 @@ describe('ParseCache', () => {
     );
   });
 
+  it('keeps a resourceVersion as a number only when that number gives back exactly its text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.nat().map(String), fc.string({ maxLength: 20 }), fc.constantFrom('007', '0', '1e3', '12345678901234567890', ' 5', '9007199254740993')), (rv) => {
+        const kept = keptVersion(rv);
+        expect(typeof kept === 'number' ? String(kept) : kept, rv).to.equal(rv);
+      }),
+    );
+  });
+
   it('keeps no body for a Service or EndpointSlice read ahead, and the resourceVersion it was read at', () => {
     const svc = aService({ name: 'web' });
     const read = new PreRead({ ...svc, metadata: { ...(svc['metadata'] as object), resourceVersion: '42' } });
     expect(read.read.body).to.deep.equal({});
-    expect(read.version).to.equal('42');
+    expect(read.version, 'a plain decimal resourceVersion is kept as its number').to.equal(42);
     expect(read.read.item?.kind).to.equal('Service');
     const pool = new PreRead(aPool());
     expect(pool.read.body, "barelb's kinds are read again with the whole configuration").to.not.deep.equal({});

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ApiError } from './client.ts';
 import { FakeKube, obj } from './fake-client.ts';
+import { keptVersion } from '../api/object-read.ts';
 import { Reflector, resourceVersionOf } from './reflector.ts';
 import type { WireObject } from './client.ts';
 import { recordingLogger } from '../log/logger.ts';
@@ -153,12 +154,13 @@ describe('Reflector', () => {
   it('keys its cache by namespace/name whatever key the kept value offers', async () => {
     const kube = new FakeKube();
     const abort = new AbortController();
-    type Named = { readonly id: string; readonly rv: string | null };
+    type Named = { readonly id: string; readonly rv: string | number | null };
     // "ns/a" is the object's key (the cache may take the value's own string); "other/b" is not.
     const reflector = new Reflector<Named>({ client: kube, path: '/api/v1/services', logger: recordingLogger(), clock: { sleep: async () => undefined }, onChange: () => undefined }, {
       keep: (o: WireObject) => {
         const name = String((o['metadata'] as { name: string }).name);
-        return { id: name === 'a' ? ['ns', name].join('/') : `other/${name}`, rv: resourceVersionOf(o) };
+        const rv = resourceVersionOf(o);
+        return { id: name === 'a' ? ['ns', name].join('/') : `other/${name}`, rv: rv === null ? null : keptVersion(rv) };
       },
       versionOf: (k) => k.rv,
       keyOf: (k) => k.id,
@@ -168,11 +170,19 @@ describe('Reflector', () => {
     await kube.watching();
     kube.stream?.emit({ type: 'ADDED', object: obj('c', '3') });
     kube.stream?.emit({ type: 'MODIFIED', object: obj('a', '4') });
-    expect(reflector.get('ns/a')).to.deep.equal({ id: 'ns/a', rv: '4' });
-    expect(reflector.get('ns/b')).to.deep.equal({ id: 'other/b', rv: '2' });
-    expect(reflector.get('ns/c')).to.deep.equal({ id: 'other/c', rv: '3' });
+    expect(reflector.get('ns/a')).to.deep.equal({ id: 'ns/a', rv: 4 });
+    expect(reflector.get('ns/b')).to.deep.equal({ id: 'other/b', rv: 2 });
+    expect(reflector.get('ns/c')).to.deep.equal({ id: 'other/c', rv: 3 });
     expect(reflector.get('other/b')).to.equal(undefined);
     expect(reflector.size).to.equal(3);
+    // A re-list at the same resourceVersions keeps every value (versions kept as numbers compare).
+    const before = reflector.list();
+    kube.lists.push({ items: [obj('a', '4'), obj('b', '2'), obj('c', '3')], resourceVersion: '5' });
+    kube.stream?.emit({ type: 'ERROR', status: { code: 410 } });
+    await tick();
+    await kube.watching();
+    expect(reflector.list()).to.equal(before);
+    expect(reflector.get('ns/a')?.rv).to.equal(4);
     abort.abort();
     await run;
   });

@@ -5,6 +5,7 @@
 // force, so the controller and speakers keep what they have.
 
 import { ApiError, type KubeClient, type WireObject } from './client.ts';
+import { keptVersion } from '../api/object-read.ts';
 import { trimObject } from './trim.ts';
 
 export type ReflectorLogger = {
@@ -38,7 +39,8 @@ export type ReflectorOptions = {
  */
 export type Keep<T> = {
   readonly keep: (o: WireObject) => T;
-  readonly versionOf: (kept: T) => string | null;
+  /** The resourceVersion the kept value was made from, as text or as keptVersion() gives it. */
+  readonly versionOf: (kept: T) => string | number | null;
   /**
    * The kept value's own copy of its key ("namespace/name", or the name), when it keeps one: the
    * cache then keys with that string instead of another copy (20 000 at 10 000 Services and slices).
@@ -58,6 +60,9 @@ export const resourceVersionOf = (o: WireObject): string | null => {
   const meta = (o['metadata'] ?? {}) as WireObject;
   return typeof meta['resourceVersion'] === 'string' ? meta['resourceVersion'] : null;
 };
+
+/** Whether a kept value's version (text, or keptVersion's number) is the resourceVersion `rv`. */
+const sameVersion = (kept: string | number | null, rv: string | null): boolean => (typeof kept === 'number' ? rv !== null && keptVersion(rv) === kept : kept === rv);
 
 class Expired extends Error {}
 
@@ -152,7 +157,7 @@ export class Reflector<T = WireObject> {
     const listed = await this.#o.client.list(this.#o.path, signal, (o) => {
       const key = objectKey(o);
       const old = this.#cache.get(key);
-      const value = old !== undefined && versionOf(old) === resourceVersionOf(o) ? old : keep(o);
+      const value = old !== undefined && sameVersion(versionOf(old), resourceVersionOf(o)) ? old : keep(o);
       return [this.#ownKey(key, value), value] as const;
     });
     const fresh = new Map(listed.items);
