@@ -4,7 +4,7 @@ import { serviceKey, type ServiceKey } from '../api/model.ts';
 import type { ServiceDecision } from '../ipam/decision.ts';
 import type { IP } from '../net/ip.ts';
 import type { WireObject } from './client.ts';
-import { allocationsFromRecords, allocationsFromServices, CONDITION_TYPE, type ServiceRecord, type SettledCache, serviceRecord, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
+import { allocationsFromRecorded, allocationsFromRecords, allocationsFromServices, serviceRecorded, CONDITION_TYPE, type ServiceRecord, type SettledCache, serviceRecord, metaTime, pascal, POOL_ANNOTATION, statusWrites } from './service-status.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
@@ -130,5 +130,9 @@ describe('allocations read back from Services', () => {
     expect(replaced.get('demo/a' as ServiceKey)).to.deep.equal({ ips: ['203.0.113.9'], pool: 'main' });
     expect(replaced.get('demo/c' as ServiceKey), 'no pool holds it any more').to.deep.equal({ ips: ['203.0.113.3'], pool: '' });
     expect(fromRecords([a, c, svc('e')], pools)).to.deep.equal(allocationsFromServices([a, c, svc('e')], pools));
+    // Kept apart (speaker-store.ts keeps the key as the reading's id): the same allocations.
+    const keyOf = (o: WireObject): ServiceKey => `demo/${String((o['metadata'] as { name: string }).name)}` as ServiceKey;
+    const list = [a, c, svc('e'), svc('x', { ips: ['not-an-ip'] }), svc('d', { ips: ['192.0.2.1'] })];
+    expect(allocationsFromRecorded(list, keyOf, (o) => serviceRecorded(o), pools)).to.deep.equal(allocationsFromServices(list, pools));
   });
 });

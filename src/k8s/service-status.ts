@@ -55,7 +55,11 @@ export type ServiceRecord =
   | { readonly key: ServiceKey; readonly ips: readonly IP[] }
   | null;
 
-export function serviceRecord(s: WireObject, read?: Pick<ServiceInput, 'key' | 'ingressIPs'>): ServiceRecord {
+/** What a Service records, without its key: the whole Allocation (pool named), its addresses, or null. */
+export type Recorded = Allocation | readonly IP[] | null;
+
+/** serviceRecord without the key (a store that keeps the record with the Service's reading has it). */
+export function serviceRecorded(s: WireObject, read?: Pick<ServiceInput, 'ingressIPs'>): Recorded {
   const texts = ingressIPs(s);
   const ips = texts.flatMap((t) => {
     const ip = parseIP(t);
@@ -64,13 +68,19 @@ export function serviceRecord(s: WireObject, read?: Pick<ServiceInput, 'key' | '
   if (texts.length === 0 || ips.length !== texts.length) return null;
   const a = annotations(s);
   const named = [POOL_ANNOTATION, ...FOREIGN_POOL_ANNOTATIONS].map((k) => str(a[k])).find((v) => v !== '');
+  // With the object's reading at hand (a store keeping both), its address list is shared instead
+  // of made again.
+  const kept = read !== undefined && sameItems(read.ingressIPs, ips) ? read.ingressIPs : keptList(ips);
+  return named === undefined ? kept : { ips: kept, pool: intern(named) };
+}
+
+export function serviceRecord(s: WireObject, read?: Pick<ServiceInput, 'key' | 'ingressIPs'>): ServiceRecord {
+  const recorded = serviceRecorded(s, read);
+  if (recorded === null) return null;
   const ref = serviceRef(s);
-  // With the object's reading at hand (a store keeping both), its key and address list are shared
-  // instead of made again: two strings and a list less per Service kept.
   const made = serviceKey(ref.namespace, ref.name);
   const key = read?.key === made ? read.key : made;
-  const kept = read !== undefined && sameItems(read.ingressIPs, ips) ? read.ingressIPs : keptList(ips);
-  return named === undefined ? { key, ips: kept } : { key, allocation: { ips: kept, pool: intern(named) } };
+  return 'pool' in recorded ? { key, allocation: recorded } : { key, ips: recorded };
 }
 
 /**
@@ -82,16 +92,29 @@ export function allocationsFromRecords<T>(items: readonly T[], recordOf: (item: 
   const out = new Map<ServiceKey, Allocation>();
   for (const item of items) {
     const r = recordOf(item);
-    if (r === null) continue;
-    if ('allocation' in r) {
-      out.set(r.key, r.allocation);
-      continue;
-    }
-    const first = r.ips[0];
-    const pool = (first === undefined ? undefined : pools.find((p) => p.cidrs.some((c) => cidrContains(c, first)))?.name) ?? '';
-    out.set(r.key, { ips: r.ips, pool });
+    if (r !== null) putRecorded(out, r.key, 'allocation' in r ? r.allocation : r.ips, pools);
   }
   return out;
+}
+
+/** allocationsFromRecords for items that keep their key and record apart (no record object each). */
+export function allocationsFromRecorded<T>(items: readonly T[], keyOf: (item: T) => ServiceKey, recordedOf: (item: T) => Recorded, pools: readonly Pool[]): Allocations {
+  const out = new Map<ServiceKey, Allocation>();
+  for (const item of items) {
+    const r = recordedOf(item);
+    if (r !== null) putRecorded(out, keyOf(item), r, pools);
+  }
+  return out;
+}
+
+function putRecorded(out: Map<ServiceKey, Allocation>, key: ServiceKey, r: Allocation | readonly IP[], pools: readonly Pool[]): void {
+  if ('pool' in r) {
+    out.set(key, r);
+    return;
+  }
+  const first = r[0];
+  const pool = (first === undefined ? undefined : pools.find((p) => p.cidrs.some((c) => cidrContains(c, first)))?.name) ?? '';
+  out.set(key, { ips: r, pool });
 }
 
 /** allocationsFromRecords over Service objects read once (a store that keeps objects for long keeps their records: speaker-store.ts). */

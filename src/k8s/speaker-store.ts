@@ -5,12 +5,13 @@
 // and NDP are still answered, and L2 failover, which needs no API, still works).
 
 import { parseInput, PreRead } from '../api/input.ts';
+import { serviceKey, type ServiceKey } from '../api/model.ts';
 import type { SpeakerSnapshot, SpeakerStore } from '../speaker/loop.ts';
 import type { ApiError, KubeClient, WireObject } from './client.ts';
 import { controllerPaths } from './controller-store.ts';
 import type { Keep, ReflectorClock, ReflectorLogger } from './reflector.ts';
 import type { Allocations } from '../controller/reconcile.ts';
-import { allocationsFromRecords, serviceRecord, type ServiceRecord } from './service-status.ts';
+import { allocationsFromRecorded, serviceRecorded, type Recorded } from './service-status.ts';
 import { trimObject } from './trim.ts';
 import { WatchSet } from './watch-set.ts';
 
@@ -35,11 +36,16 @@ type Kind = keyof ReturnType<typeof speakerPaths>;
  * 10 000 Services and as many EndpointSlices, keeping objects and readings cost ~20 MB more.
  */
 class KeptService extends PreRead {
-  readonly record: ServiceRecord;
+  /** What its status records, kept without a record object around it (its key is the reading's id). */
+  readonly recorded: Recorded;
   constructor(trimmed: WireObject) {
     super(trimmed);
     const item = this.read.item;
-    this.record = serviceRecord(trimmed, item?.kind === 'Service' ? item.value : undefined);
+    this.recorded = serviceRecorded(trimmed, item?.kind === 'Service' ? item.value : undefined);
+  }
+
+  get key(): ServiceKey {
+    return (this.id !== '' ? this.id : serviceKey(this.namespace, this.name)) as ServiceKey;
   }
 }
 
@@ -67,7 +73,7 @@ export function k8sSpeakerStore(o: K8sSpeakerStoreOptions): SpeakerStore & { rea
     const poolObjects = set.list('pools');
     if (held === null || held.services !== services || held.pools !== poolObjects) {
       const pools = parseInput(poolObjects).config.pools;
-      held = { services, pools: poolObjects, allocations: allocationsFromRecords(services, (s) => s.record, pools) };
+      held = { services, pools: poolObjects, allocations: allocationsFromRecorded(services, (s) => s.key, (s) => s.recorded, pools) };
     }
     return { objects: set.concat(kinds), loadErrors: [], allocations: held.allocations };
   };
