@@ -3,7 +3,7 @@
 
 import { intern } from '../core/intern.ts';
 import { keptList } from '../core/kept-list.ts';
-import { parseIP, type IP } from '../net/ip.ts';
+import { parseIP } from '../net/ip.ts';
 import type { Labels } from './labels.ts';
 import type { Endpoint, EndpointSliceInput } from './model.ts';
 import { at, index, isRecord, readList, readRecord, type Reader, type WireRecord } from './wire.ts';
@@ -13,16 +13,35 @@ export const serviceNameLabel = 'kubernetes.io/service-name';
 function readEndpoint(r: Reader, v: unknown, path: string): Endpoint | undefined {
   const rec = readRecord(r, v, path);
   if (rec === undefined) return undefined;
-  const addresses = (readList(r, rec['addresses'], at(path, 'addresses')) ?? []).flatMap((a): IP[] => {
-    const ip = typeof a === 'string' ? parseIP(a) : undefined;
-    return ip?.ok === true ? [ip.value] : [];
-  });
+  const hasAddress = (readList(r, rec['addresses'], at(path, 'addresses')) ?? []).some((a) => typeof a === 'string' && parseIP(a).ok);
   const conditions = isRecord(rec['conditions']) ? rec['conditions'] : {};
   // discovery.k8s.io/v1: an absent ready condition means ready; absent serving means "as ready".
   const ready = conditions['ready'] !== false;
   const serving = typeof conditions['serving'] === 'boolean' ? conditions['serving'] : ready;
   const nodeName = typeof rec['nodeName'] === 'string' && rec['nodeName'] !== '' ? intern(rec['nodeName']) : null;
-  return { addresses: keptList(addresses), ready, serving, nodeName };
+  return sharedEndpoint(hasAddress, ready, serving, nodeName);
+}
+
+/** One frozen Endpoint per value seen lately (nodes x a few condition sets), and one list holding just it. */
+const shared = new Map<string, { readonly endpoint: Endpoint; readonly alone: readonly Endpoint[] }>();
+
+function sharedOf(hasAddress: boolean, ready: boolean, serving: boolean, nodeName: string | null): { readonly endpoint: Endpoint; readonly alone: readonly Endpoint[] } {
+  const key = [hasAddress ? 1 : 0, ready ? 1 : 0, serving ? 1 : 0, nodeName ?? ''].join('');
+  const hit = shared.get(key);
+  if (hit !== undefined) return hit;
+  if (shared.size >= 4096) shared.clear();
+  const endpoint: Endpoint = Object.freeze({ hasAddress, ready, serving, nodeName });
+  const made = { endpoint, alone: Object.freeze([endpoint]) };
+  shared.set(key, made);
+  return made;
+}
+
+const sharedEndpoint = (hasAddress: boolean, ready: boolean, serving: boolean, nodeName: string | null): Endpoint => sharedOf(hasAddress, ready, serving, nodeName).endpoint;
+
+/** A slice's endpoint list as kept: a one-endpoint list (nearly every slice of a small Service) is shared too. */
+function keptEndpoints(list: readonly Endpoint[]): readonly Endpoint[] {
+  const only = list.length === 1 ? list[0] : undefined;
+  return only === undefined ? keptList(list) : sharedOf(only.hasAddress, only.ready, only.serving, only.nodeName).alone;
 }
 
 export function readEndpointSlice(r: Reader, name: string, namespace: string, labels: Labels, body: WireRecord): EndpointSliceInput {
@@ -31,6 +50,6 @@ export function readEndpointSlice(r: Reader, name: string, namespace: string, la
     namespace: namespace === '' ? 'default' : namespace,
     name,
     serviceName: labels[serviceNameLabel] ?? null,
-    endpoints: keptList(list.map((e, i) => readEndpoint(r, e, index('endpoints', i))).filter((e) => e !== undefined)),
+    endpoints: keptEndpoints(list.map((e, i) => readEndpoint(r, e, index('endpoints', i))).filter((e) => e !== undefined)),
   };
 }

@@ -127,11 +127,34 @@ describe('Nodes, Namespaces and EndpointSlices', () => {
         name: 'web-abc',
         serviceName: 'web',
         endpoints: [
-          { addresses: ['10.1.0.5'], ready: true, serving: true, nodeName: 'n1' },
-          { addresses: ['10.1.0.6'], ready: false, serving: true, nodeName: null },
+          { hasAddress: true, ready: true, serving: true, nodeName: 'n1' },
+          { hasAddress: true, ready: false, serving: true, nodeName: null },
         ],
       },
     ]);
+  });
+});
+
+describe('EndpointSlice readings', () => {
+  const sliceOf = (name: string, endpoints: unknown[]) => ({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name, namespace: 'shop', labels: { 'kubernetes.io/service-name': name } },
+    endpoints,
+  });
+
+  it('keep whether an endpoint has an address, not the addresses', () => {
+    const [slice] = parseClean([sliceOf('a', [{ addresses: ['not-an-ip'], nodeName: 'n1' }, { addresses: [], nodeName: 'n1' }, { addresses: ['bad', '10.1.0.7'], nodeName: 'n1' }])]).endpointSlices;
+    expect(slice?.endpoints.map((e) => e.hasAddress)).to.deep.equal([false, false, true]);
+  });
+
+  it('share one Endpoint per value, and one list for a slice of one endpoint', () => {
+    const slices = parseClean([sliceOf('a', [{ addresses: ['10.1.0.5'], nodeName: 'n1' }]), sliceOf('b', [{ addresses: ['10.1.0.6'], nodeName: 'n1' }]), sliceOf('c', [{ addresses: ['10.1.0.8'], nodeName: 'n2' }])]).endpointSlices;
+    const [a, b, c] = slices;
+    expect(a?.endpoints).to.equal(b?.endpoints);
+    expect(a?.endpoints[0]).to.deep.equal({ hasAddress: true, ready: true, serving: true, nodeName: 'n1' });
+    expect(a?.endpoints).to.not.equal(c?.endpoints);
+    expect(Object.isFrozen(a?.endpoints[0]) && Object.isFrozen(a?.endpoints)).to.equal(true);
   });
 });
 

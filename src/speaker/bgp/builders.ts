@@ -117,7 +117,7 @@ export function anEndpointSlice(svc: ServiceInput, endpoints: readonly EndpointS
     name,
     serviceName: svc.name,
     endpoints: endpoints.map((e) => ({
-      addresses: (e.addresses ?? ['10.244.0.10']).map(ip),
+      hasAddress: (e.addresses ?? ['10.244.0.10']).length > 0,
       ready: e.ready ?? true,
       serving: e.serving ?? e.ready ?? true,
       nodeName: e.node,

@@ -5,7 +5,7 @@ import type { Endpoint, EndpointSliceInput, ServiceInput } from '../../api/model
 import { identityDiff } from '../../core/identity-diff.ts';
 
 /** Ready (absent counts as ready) or serving (terminating but still serving), with an address. */
-export const canServe = (e: Endpoint): boolean => (e.ready || e.serving) && e.addresses.length > 0;
+export const canServe = (e: Endpoint): boolean => (e.ready || e.serving) && e.hasAddress;
 
 /** Slices grouped by the Service they belong to: namespace, then Service name; slices of no Service are left out. */
 export type SlicesByService = ReadonlyMap<string, ReadonlyMap<string, readonly EndpointSliceInput[]>>;

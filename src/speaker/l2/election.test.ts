@@ -25,7 +25,7 @@ const anAd = (o: Partial<L2Advertisement> = {}): L2Advertisement => ({
 
 const aNode = (name: string, labels: Labels = {}, o: Partial<NodeInput> = {}): NodeInput => ({ name, labels, networkUnavailable: false, addresses: [], ...o });
 
-const serving = (nodeName: string | null, o: Partial<Endpoint> = {}): Endpoint => ({ addresses: [ip('10.244.0.5')], ready: true, serving: true, nodeName, ...o });
+const serving = (nodeName: string | null, o: Partial<Endpoint> = {}): Endpoint => ({ hasAddress: true, ready: true, serving: true, nodeName, ...o });
 
 function aService(o: Partial<Omit<ElectionService, 'ingressIPs'>> & { ips?: string[] } = {}): ElectionService {
   const { ips, ...rest } = o;
