@@ -22,26 +22,31 @@ function readEndpoint(r: Reader, v: unknown, path: string): Endpoint | undefined
   return sharedEndpoint(hasAddress, ready, serving, nodeName);
 }
 
-/** One frozen Endpoint per value seen lately (nodes x a few condition sets), and one list holding just it. */
-const shared = new Map<string, { readonly endpoint: Endpoint; readonly alone: readonly Endpoint[] }>();
+/** One frozen Endpoint per value seen lately (nodes x a few condition sets). */
+const endpoints = new Map<string, Endpoint>();
 
-function sharedOf(hasAddress: boolean, ready: boolean, serving: boolean, nodeName: string | null): { readonly endpoint: Endpoint; readonly alone: readonly Endpoint[] } {
+function sharedEndpoint(hasAddress: boolean, ready: boolean, serving: boolean, nodeName: string | null): Endpoint {
   const key = [hasAddress ? 1 : 0, ready ? 1 : 0, serving ? 1 : 0, nodeName ?? ''].join('');
-  const hit = shared.get(key);
+  const hit = endpoints.get(key);
   if (hit !== undefined) return hit;
-  if (shared.size >= 4096) shared.clear();
+  if (endpoints.size >= 4096) endpoints.clear();
   const endpoint: Endpoint = Object.freeze({ hasAddress, ready, serving, nodeName });
-  const made = { endpoint, alone: Object.freeze([endpoint]) };
-  shared.set(key, made);
-  return made;
+  endpoints.set(key, endpoint);
+  return endpoint;
 }
 
-const sharedEndpoint = (hasAddress: boolean, ready: boolean, serving: boolean, nodeName: string | null): Endpoint => sharedOf(hasAddress, ready, serving, nodeName).endpoint;
+/** The one-endpoint list of each shared Endpoint. */
+const alone = new WeakMap<Endpoint, readonly Endpoint[]>();
 
 /** A slice's endpoint list as kept: a one-endpoint list (nearly every slice of a small Service) is shared too. */
 function keptEndpoints(list: readonly Endpoint[]): readonly Endpoint[] {
   const only = list.length === 1 ? list[0] : undefined;
-  return only === undefined ? keptList(list) : sharedOf(only.hasAddress, only.ready, only.serving, only.nodeName).alone;
+  if (only === undefined) return keptList(list);
+  const hit = alone.get(only);
+  if (hit !== undefined) return hit;
+  const made = Object.freeze([only]);
+  alone.set(only, made);
+  return made;
 }
 
 export function readEndpointSlice(r: Reader, name: string, namespace: string, labels: Labels, body: WireRecord): EndpointSliceInput {

@@ -197,12 +197,9 @@ function bigIntToGroups(value: bigint, g: Uint16Array): Uint16Array {
 const formatV4Number = (n: number): IPv4 => [Math.floor(n / 2 ** 24), (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.') as IPv4;
 
 /**
- * Every snapshot parses and prints the same IPv6 addresses again (Services, slices, state,
- * frr.conf lines); with 10,000 Services the bigint work was a third of a speaker's reload. Small
- * since the parse caches keep each object's reading: a memo of every address (up to 131 072)
- * held 1-1.4 MB per memo at 10 000 Services, and was no faster: bench/bgp-convergence/profile.ts at
- * 10 000 took 48 ms per change with it and 39 ms without (run-to-run spread), memory.ts's first
- * round 3.80 s and 3.77 s.
+ * IPv6 addresses as bigints and back (ipToBigInt, bigIntToIP: pools, ranges, prefixes), memoised.
+ * Small: a memo of every address (up to 131 072) held 1-1.4 MB per memo at 10 000 Services and was
+ * no faster (bench/bgp-convergence/profile.ts at 10 000: 48 ms per change with it, 39 ms without).
  */
 const MEMO_MAX = 1 << 12;
 
@@ -227,10 +224,24 @@ export function parseIP(text: string): Result<IP, string> {
 
 export const ipFamily = (ip: IP): Family => (ip.includes(':') ? 'ipv6' : 'ipv4');
 
+/** The value of a canonical IPv4 address; throws on anything else. */
+function v4Of(ip: IP): number {
+  const v = scanV4(ip, 0, ip.length);
+  if (v < 0) throw new Error(`not a canonical IP: ${ip}`);
+  return v;
+}
+
+/** The groups of a canonical IPv6 address, read into `g`; throws on anything else. */
+function v6Of(ip: IP, g: Uint16Array): Uint16Array {
+  if (!scanV6(ip, g)) throw new Error(`not a canonical IP: ${ip}`);
+  return g;
+}
+
 export function ipToBigInt(ip: IP): bigint {
-  const value = ipFamily(ip) === 'ipv4' ? scanV4(ip, 0, ip.length) : parseV6Value(ip);
-  if (value === undefined || value === -1) throw new Error(`not a canonical IP: ${ip}`);
-  return typeof value === 'bigint' ? value : BigInt(value);
+  if (ipFamily(ip) === 'ipv4') return BigInt(v4Of(ip));
+  const value = parseV6Value(ip);
+  if (value === undefined) throw new Error(`not a canonical IP: ${ip}`);
+  return value;
 }
 
 export function bigIntToIP(value: bigint, family: Family): IP {
@@ -241,15 +252,11 @@ export function bigIntToIP(value: bigint, family: Family): IP {
 
 /** Whether the bits of `ip` after its first `prefixLen` are all zero. */
 export function hostBitsZero(ip: IP, prefixLen: number): boolean {
-  if (ipFamily(ip) === 'ipv4') {
-    const v = scanV4(ip, 0, ip.length);
-    if (v < 0) throw new Error(`not a canonical IP: ${ip}`);
-    return v % 2 ** (32 - prefixLen) === 0;
-  }
-  if (!scanV6(ip, scratchA)) throw new Error(`not a canonical IP: ${ip}`);
+  if (ipFamily(ip) === 'ipv4') return v4Of(ip) % 2 ** (32 - prefixLen) === 0;
+  const g = v6Of(ip, scratchA);
   for (let i = 0; i < 8; i += 1) {
     const prefixBits = Math.min(16, Math.max(0, prefixLen - 16 * i));
-    if (((scratchA[i] ?? 0) & (0xffff >> prefixBits)) !== 0) return false;
+    if (((g[i] ?? 0) & (0xffff >> prefixBits)) !== 0) return false;
   }
   return true;
 }
@@ -260,14 +267,14 @@ export function compareIP(a: IP, b: IP): number {
   const fb = ipFamily(b);
   if (fa !== fb) return fa === 'ipv4' ? -1 : 1;
   if (fa === 'ipv4') {
-    const va = scanV4(a, 0, a.length);
-    const vb = scanV4(b, 0, b.length);
-    if (va < 0 || vb < 0) throw new Error(`not a canonical IP: ${va < 0 ? a : b}`);
+    const va = v4Of(a);
+    const vb = v4Of(b);
     return va < vb ? -1 : va > vb ? 1 : 0;
   }
-  if (!scanV6(a, scratchA) || !scanV6(b, scratchB)) throw new Error(`not a canonical IP: ${scanV6(a, scratchA) ? b : a}`);
+  const ga = v6Of(a, scratchA);
+  const gb = v6Of(b, scratchB);
   for (let i = 0; i < 8; i += 1) {
-    const d = (scratchA[i] ?? 0) - (scratchB[i] ?? 0);
+    const d = (ga[i] ?? 0) - (gb[i] ?? 0);
     if (d !== 0) return d < 0 ? -1 : 1;
   }
   return 0;
