@@ -11,11 +11,11 @@
 // single-stack IPv6 with allocateLoadBalancerNodePorts false (NodePorts would run out at 2 768).
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { kubeClient, type KubeClient, type WireObject } from '../../src/k8s/client.ts';
+import { kubeClient } from '../../src/k8s/client.ts';
 import { startControlPlane } from '../../e2e/cluster/control-plane.ts';
 import { installCrds } from '../../e2e/k8s/crds-helpers.ts';
 import { BarelbProcess, imageRuntime } from '../../e2e/harness/barelb.ts';
@@ -23,67 +23,12 @@ import { Teardown } from '../../e2e/harness/cleanup.ts';
 import { FrrInstance } from '../../e2e/harness/frr.ts';
 import { ensureFrrRoot, frrRoot } from '../../e2e/harness/frr-root.ts';
 import { buildLan } from '../../e2e/harness/lan.ts';
+import { CONTROLLER_METRICS, NS, SPEAKER_METRICS, SYSTEM, countAllocated, createServices, createSpeakerObjects, logger, metricSum, peakRssMb, pool, sleep, waitReady } from './fixtures.ts';
 
 const { values } = parseArgs({ options: { services: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '32' }, 'no-speaker': { type: 'boolean', default: false }, sources: { type: 'boolean', default: false } } });
 const N = Number(values.services);
 const CONCURRENCY = Number(values.concurrency);
-const SYSTEM = 'barelb-system';
-const NS = 'scale';
-const CONTROLLER_METRICS = '127.0.0.1:19471';
-
-const log = (msg: string) => process.stdout.write(`[k8s-scale ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const peakRssMb = (pid: number): number => {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m?.[1] === undefined ? Number.NaN : Math.round(Number(m[1]) / 1024);
-};
-
-async function bounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await task(items[next++] as T);
-  }));
-}
-
-const service = (i: number): WireObject => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name: `svc-${i}`, namespace: NS },
-  spec: { type: 'LoadBalancer', ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'], allocateLoadBalancerNodePorts: false, ports: [{ port: 80, protocol: 'TCP' }], selector: { app: `svc-${i}` } },
-});
-
-const endpointSlice = (i: number): WireObject => ({
-  apiVersion: 'discovery.k8s.io/v1',
-  kind: 'EndpointSlice',
-  metadata: { name: `svc-${i}-1`, namespace: NS, labels: { 'kubernetes.io/service-name': `svc-${i}`, 'endpointslice.kubernetes.io/managed-by': 'bench' } },
-  addressType: 'IPv6',
-  endpoints: [{ addresses: [`fd00:1::${(i + 1).toString(16)}`], nodeName: 'node-1', conditions: { ready: true } }],
-  ports: [{ port: 80, protocol: 'TCP' }],
-});
-
-async function countAllocated(api: KubeClient): Promise<number> {
-  const list = await api.list(`/api/v1/namespaces/${NS}/services`);
-  return list.items.filter((s) => {
-    const ingress = ((s['status'] as WireObject | undefined)?.['loadBalancer'] as WireObject | undefined)?.['ingress'];
-    return Array.isArray(ingress) && ingress.length > 0;
-  }).length;
-}
-
-async function metricSum(address: string, name: string): Promise<number> {
-  const text = await (await fetch(`http://${address}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith(name)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-}
-
-async function waitReady(address: string, budgetMs: number): Promise<number> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < budgetMs) {
-    const ok = await fetch(`http://${address}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return performance.now() - t0;
-    await sleep(50);
-  }
-  throw new Error(`${address} not ready within ${budgetMs} ms`);
-}
-
+const log = logger('k8s-scale');
 /** The image's way (dist/ under the Dockerfile's environment and node flags), built first; `--sources` runs src/*.ts with Node's defaults, for comparison. */
 function runtime(): { readonly built: boolean; readonly nodeArgs: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly label: string } {
   if (values.sources === true) return { built: false, nodeArgs: [], env: {}, label: 'sources (src/*.ts), Node defaults' };
@@ -108,7 +53,7 @@ async function main(): Promise<void> {
     const api = kubeClient(cp.kubeConfig);
     await installCrds(cp.kubeConfig);
     for (const ns of [SYSTEM, NS]) await api.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await api.create(`/apis/barelb.io/v1beta1/namespaces/${SYSTEM}/ipaddresspools`, { apiVersion: 'barelb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'scale', namespace: SYSTEM }, spec: { addresses: ['2001:db8:1::/112'] } });
+    await api.create(`/apis/barelb.io/v1beta1/namespaces/${SYSTEM}/ipaddresspools`, pool());
 
     const controllerArgs = ['controller', '--kubeconfig', cp.kubeconfigPath, '--namespace', SYSTEM, '--no-leader-elect', '--metrics-address', CONTROLLER_METRICS];
     let controller = BarelbProcess.start(controllerArgs, { label: 'controller', ...how });
@@ -117,14 +62,7 @@ async function main(): Promise<void> {
 
     log(`creating ${N} Services (${CONCURRENCY} at a time)`);
     const t0 = performance.now();
-    let created = 0;
-    await bounded(Array.from({ length: N }, (_, i) => i), CONCURRENCY, async (i) => {
-      await api.create(`/api/v1/namespaces/${NS}/services`, service(i));
-      // One ready endpoint on node-1: like MetalLB, barelb announces no Service without one.
-      await api.create(`/apis/discovery.k8s.io/v1/namespaces/${NS}/endpointslices`, endpointSlice(i));
-      created += 1;
-      if (created % 1000 === 0) log(`  created ${created}/${N} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    });
+    await createServices(api, N, CONCURRENCY, (created) => log(`  created ${created}/${N} (${((performance.now() - t0) / 1000).toFixed(1)} s)`));
     const createdMs = performance.now() - t0;
     let allocated = 0;
     for (let i = 0; i < 1200 && allocated < N; i++) {
@@ -157,18 +95,16 @@ async function main(): Promise<void> {
       if (n1 === undefined) throw new Error('no node');
       const frr = await FrrInstance.start({ netns: n1.ns, config: 'frr defaults traditional\n', daemons: [] });
       teardown.defer(() => frr.stop());
-      await api.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } } });
-      await api.create(`/apis/barelb.io/v1beta2/namespaces/${SYSTEM}/bgppeers`, { apiVersion: 'barelb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: SYSTEM }, spec: { myASN: 64512, peerASN: 64500, peerAddress: '2001:db8::1' } });
-      await api.create(`/apis/barelb.io/v1beta1/namespaces/${SYSTEM}/bgpadvertisements`, { apiVersion: 'barelb.io/v1beta1', kind: 'BGPAdvertisement', metadata: { name: 'all', namespace: SYSTEM }, spec: {} });
+      await createSpeakerObjects(api);
       const inNs = ['ip', 'netns', 'exec', n1.ns.name, 'chroot', frrRoot()];
       const t1 = performance.now();
       const speaker = BarelbProcess.start([
         'speaker', '--kubeconfig', cp.kubeconfigPath, '--namespace', SYSTEM, '--node', 'node-1', '--no-l2',
         '--vtysh', [...inNs, '/usr/bin/vtysh'].join(' '), '--frr-reload', [...inNs, '/usr/lib/frr/frr-reload.py'].join(' '),
-        '--frr-root', frrRoot(), '--frr-pathspace', frr.name, '--metrics-address', '127.0.0.1:19472',
+        '--frr-root', frrRoot(), '--frr-pathspace', frr.name, '--metrics-address', SPEAKER_METRICS,
       ], { label: 'speaker', ...how });
       teardown.defer(async () => void (await speaker.stop()));
-      const readyMs2 = await waitReady('127.0.0.1:19472', 600_000);
+      const readyMs2 = await waitReady(SPEAKER_METRICS, 600_000);
       const countNetworks = async () => (await frr.vtysh(['-c', 'show running-config'])).stdout.split('\n').filter((l) => l.trim().startsWith('network 2001:db8:1:')).length;
       let networks = await countNetworks();
       for (let i = 0; i < 300 && networks < N; i++) {

@@ -45,6 +45,8 @@ export type BarelbProcessOptions = {
   readonly label: string;
   /** Run the build (dist/bin/barelb.js, `npm run build`) instead of the sources: what the image ships. */
   readonly built?: boolean;
+  /** Another build's dist/bin/barelb.js (benchmarks comparing builds); wins over `built`. */
+  readonly entry?: string;
   /** Node/V8 flags before the entry, e.g. the image's (imageRuntime). */
   readonly nodeArgs?: readonly string[];
   /** Added to the environment, e.g. the image's. */
@@ -72,7 +74,7 @@ export class BarelbProcess {
     tracked.addPath(dir);
     const logPath = join(dir, 'log.jsonl');
     const log = openSync(logPath, 'a');
-    const argv = [nodeBin, ...(options.nodeArgs ?? []), options.built === true ? builtEntry : entry, ...args];
+    const argv = [nodeBin, ...(options.nodeArgs ?? []), options.entry ?? (options.built === true ? builtEntry : entry), ...args];
     const [file, ...rest] = options.netns === undefined ? argv : ['ip', 'netns', 'exec', options.netns.name, ...argv];
     const child = spawn(file ?? nodeBin, rest, { stdio: ['ignore', log, log], cwd: repo, env: { ...process.env, ...options.env } });
     closeSync(log);
