@@ -118,6 +118,9 @@ async function runOnce(api: KubeClient, node: LanNode, variant: Variant, round: 
       const peak = peakRssMb(speaker.pid);
       await sleep(Number(values.settle) * 1000);
       const after = peakRssMb(speaker.pid);
+      // The mappings behind the RSS (it stays near its peak once reached: freed heap pages and
+      // malloc chunks are kept), for telling V8's heap from malloc and from the binary's pages.
+      if (values.serve !== undefined) copyFileSync(`/proc/${speaker.pid}/smaps`, join(values.serve, 'logs', `${variant.label}-${round}.smaps`));
       clearInterval(timer);
       const top = samples.reduce((a, b) => (b.rss > a.rss ? b : a), { ms: 0, rss: 0, anon: 0, file: 0 });
       if (values.serve !== undefined) {
@@ -165,7 +168,7 @@ async function runRounds(api: KubeClient, node: LanNode, variants: readonly Vari
       log(`round ${round} ${r.variant}: peak ${r.peakRssMb} MB (anon ${r.anonAtPeakMb} + file ${r.fileAtPeakMb} at +${r.peakAtMs} ms, after "${r.lastLogBeforePeak}"); all in FRR at ${r.allInFrrMs} ms; ${r.peakRssMbAfter10s} MB ${values.settle} s later`);
     }
   }
-  for (const s of summarize(variants, runs)) log(`${s.variant}: peaks ${s.peaks.join(', ')} MB (mean ${s.mean}, ${s.min}-${s.max}); 10 s later ${s.after.join(', ')} MB (mean ${s.afterMean})`);
+  for (const s of summarize(variants, runs)) log(`${s.variant}: peaks ${s.peaks.join(', ')} MB (mean ${s.mean}, ${s.min}-${s.max}); ${values.settle} s later ${s.after.join(', ')} MB (mean ${s.afterMean})`);
   return runs;
 }
 

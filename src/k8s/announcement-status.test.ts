@@ -1,14 +1,15 @@
 import { expect } from 'chai';
 import { AnnouncementStatusWriter, statusObject, statusObjectName } from './announcement-status.ts';
+import { ApiError } from './client.ts';
 import { FakeKube } from './fake-client.ts';
 
 const BASE = '/apis/barelb.io/v1beta1/namespaces/barelb-system';
 
-function setup(existing: { l2?: object[]; bgp?: object[] } = {}, signal?: AbortSignal) {
+function setup(existing: { l2?: object[]; bgp?: object[] } = {}, signal?: AbortSignal, retryDelayMs?: (attempt: number) => number) {
   const kube = new FakeKube();
   kube.lists.push({ items: (existing.l2 ?? []) as never, resourceVersion: '1' }, { items: (existing.bgp ?? []) as never, resourceVersion: '1' });
   const errors: unknown[] = [];
-  const writer = new AnnouncementStatusWriter({ client: kube, namespace: 'barelb-system', node: 'n1', fieldManager: 'barelb-speaker-n1', onError: (e) => void errors.push(e), ...(signal === undefined ? {} : { signal }) });
+  const writer = new AnnouncementStatusWriter({ client: kube, namespace: 'barelb-system', node: 'n1', fieldManager: 'barelb-speaker-n1', onError: (e) => void errors.push(e), ...(signal === undefined ? {} : { signal }), ...(retryDelayMs === undefined ? {} : { retryDelayMs }) });
   return { kube, writer, errors };
 }
 
@@ -84,5 +85,34 @@ describe('ServiceL2Status / ServiceBGPStatus', () => {
     await t.writer.settled();
     expect(t.kube.writes).to.have.length(2);
     expect(t.errors).to.deep.equal([]);
+  });
+
+  it('retries a failed sync with growing delays until it succeeds, without waiting for the next change', async () => {
+    const delays: number[] = [];
+    const t = setup({}, undefined, (attempt) => {
+      delays.push(attempt);
+      return 1;
+    });
+    // The first list fails twice (API server still starting), then answers.
+    t.kube.lists.unshift(new ApiError(429, 'storage is (re)initializing'), new ApiError(429, 'storage is (re)initializing'));
+    t.writer.set('bgp', [{ protocol: 'bgp', namespace: 'demo', name: 'web', targets: ['router'] }]);
+    await t.writer.settled();
+    expect(t.errors).to.have.length(2);
+    expect(delays).to.deep.equal([1, 2]);
+    expect(t.kube.writes.map((w) => `${w.method} ${w.path}`)).to.deep.equal([
+      `create ${BASE}/servicebgpstatuses`,
+      `patch ${BASE}/servicebgpstatuses/bgp.demo.web.n1/status`,
+    ]);
+  });
+
+  it('stops retrying once stopped', async () => {
+    const stop = new AbortController();
+    const t = setup({}, stop.signal, () => 60_000);
+    t.kube.lists.unshift(new ApiError(429, 'storage is (re)initializing'));
+    t.writer.set('bgp', [{ protocol: 'bgp', namespace: 'demo', name: 'web', targets: ['router'] }]);
+    setTimeout(() => stop.abort(), 5);
+    await t.writer.settled();
+    expect(t.errors).to.have.length(1);
+    expect(t.kube.writes).to.deep.equal([]);
   });
 });

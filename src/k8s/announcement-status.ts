@@ -77,7 +77,13 @@ export type AnnouncementStatusOptions = {
   /** Once aborted, no new write starts: a stopping speaker exits instead of finishing a first sync
    * (two requests per Service, most of a minute at 10 000). */
   readonly signal?: AbortSignal;
+  /** Wait before the next attempt after a failed sync (attempt 1, 2, ...): a failure at start (the
+   * API server still starting: 429 "storage is (re)initializing") must not leave every status
+   * unwritten until the announcements next change. Default 1 s doubling to 60 s. */
+  readonly retryDelayMs?: (attempt: number) => number;
 };
+
+const defaultRetryDelayMs = (attempt: number): number => Math.min(60_000, 1000 * 2 ** (attempt - 1));
 
 const writtenKey = (protocol: 'l2' | 'bgp', name: string): string => [protocol, name].join('/');
 
@@ -111,14 +117,33 @@ export class AnnouncementStatusWriter {
   }
 
   async #loop(): Promise<void> {
+    let failures = 0;
     do {
       this.#again = false;
       try {
         await this.#sync();
+        failures = 0;
       } catch (e) {
         this.#o.onError(e);
+        failures += 1;
+        await this.#pause((this.#o.retryDelayMs ?? defaultRetryDelayMs)(failures));
+        this.#again = true;
       }
     } while (this.#again && !this.#stopped());
+  }
+
+  /** Waits ms, or less when stopped. */
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const signal = this.#o.signal;
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   #stopped(): boolean {
