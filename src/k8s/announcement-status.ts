@@ -3,6 +3,7 @@
 // the objects labelled with its node: it creates what is missing, deletes what it no longer
 // announces, and leaves the rest alone. Pure desired-state part first, then the writer.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { intern } from '../core/intern.ts';
 import { ApiError, type KubeClient, type WireObject } from './client.ts';
 
@@ -126,24 +127,11 @@ export class AnnouncementStatusWriter {
       } catch (e) {
         this.#o.onError(e);
         failures += 1;
-        await this.#pause((this.#o.retryDelayMs ?? defaultRetryDelayMs)(failures));
+        // Cut short by the stop signal (the rejection is the stop, not an error).
+        await sleep((this.#o.retryDelayMs ?? defaultRetryDelayMs)(failures), undefined, this.#o.signal === undefined ? {} : { signal: this.#o.signal }).catch(() => undefined);
         this.#again = true;
       }
     } while (this.#again && !this.#stopped());
-  }
-
-  /** Waits ms, or less when stopped. */
-  #pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.#o.signal;
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    });
   }
 
   #stopped(): boolean {
