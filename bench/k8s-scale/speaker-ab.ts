@@ -82,12 +82,23 @@ type RunResult = {
   readonly anonAtPeakMb: number;
   readonly fileAtPeakMb: number;
   readonly allInFrrMs: number;
-  readonly peakRssMbAfter10s: number;
+  readonly peakRssMbAfterSettle: number;
   readonly lastLogBeforePeak: string;
 };
 
+/** --serve: the run's log (GC traces too, with --trace-gc), RSS samples and smaps (the mappings
+ * behind the RSS, which stays near its peak once reached: V8's heap pages vs malloc vs the binary). */
+function keepRunFiles(dir: string, name: string, speaker: BarelbProcess, samples: readonly Sample[]): void {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(`/proc/${speaker.pid}/smaps`, join(dir, `${name}.smaps`));
+  copyFileSync(speaker.logPath, join(dir, `${name}.log`));
+  writeFileSync(join(dir, `${name}.samples.tsv`), `ms\trss_kb\tanon_kb\tfile_kb\n${samples.map((x) => `${x.ms}\t${x.rss}\t${x.anon}\t${x.file}`).join('\n')}\n`);
+}
+
+/** The image's node flags and environment (imageRuntime), read once dist/ is built. */
+let image: ReturnType<typeof imageRuntime>;
+
 async function runOnce(api: KubeClient, node: LanNode, variant: Variant, round: number, teardown: Teardown): Promise<RunResult> {
-  const image = imageRuntime();
   const frr = await FrrInstance.start({ netns: node.ns, config: 'frr defaults traditional\n', daemons: [] });
   try {
     const inNs = ['ip', 'netns', 'exec', node.ns.name, 'chroot', frrRoot()];
@@ -118,17 +129,9 @@ async function runOnce(api: KubeClient, node: LanNode, variant: Variant, round: 
       const peak = peakRssMb(speaker.pid);
       await sleep(Number(values.settle) * 1000);
       const after = peakRssMb(speaker.pid);
-      // The mappings behind the RSS (it stays near its peak once reached: freed heap pages and
-      // malloc chunks are kept), for telling V8's heap from malloc and from the binary's pages.
-      if (values.serve !== undefined) copyFileSync(`/proc/${speaker.pid}/smaps`, join(values.serve, 'logs', `${variant.label}-${round}.smaps`));
       clearInterval(timer);
       const top = samples.reduce((a, b) => (b.rss > a.rss ? b : a), { ms: 0, rss: 0, anon: 0, file: 0 });
-      if (values.serve !== undefined) {
-        const logs = join(values.serve, 'logs');
-        mkdirSync(logs, { recursive: true });
-        copyFileSync(speaker.logPath, join(logs, `${variant.label}-${round}.log`));
-        writeFileSync(join(logs, `${variant.label}-${round}.samples.tsv`), `ms\trss_kb\tanon_kb\tfile_kb\n${samples.map((x) => `${x.ms}\t${x.rss}\t${x.anon}\t${x.file}`).join('\n')}\n`);
-      }
+      if (values.serve !== undefined) keepRunFiles(join(values.serve, 'logs'), `${variant.label}-${round}`, speaker, samples);
       const at = (l: Record<string, unknown>) => Date.parse(String(l['time'])) - startedAt;
       const last = speaker.logLines().filter((l) => at(l) <= top.ms).at(-1);
       return {
@@ -139,7 +142,7 @@ async function runOnce(api: KubeClient, node: LanNode, variant: Variant, round: 
         anonAtPeakMb: Math.round(top.anon / 1024),
         fileAtPeakMb: Math.round(top.file / 1024),
         allInFrrMs: Math.round(allInFrrMs),
-        peakRssMbAfter10s: after,
+        peakRssMbAfterSettle: after,
         lastLogBeforePeak: last === undefined ? '' : `${String(last['msg'])} (+${at(last)} ms)`,
       };
     } finally {
@@ -165,7 +168,7 @@ async function runRounds(api: KubeClient, node: LanNode, variants: readonly Vari
     for (const variant of variants) {
       const r = await runOnce(api, node, variant, round, teardown);
       runs.push(r);
-      log(`round ${round} ${r.variant}: peak ${r.peakRssMb} MB (anon ${r.anonAtPeakMb} + file ${r.fileAtPeakMb} at +${r.peakAtMs} ms, after "${r.lastLogBeforePeak}"); all in FRR at ${r.allInFrrMs} ms; ${r.peakRssMbAfter10s} MB ${values.settle} s later`);
+      log(`round ${round} ${r.variant}: peak ${r.peakRssMb} MB (anon ${r.anonAtPeakMb} + file ${r.fileAtPeakMb} at +${r.peakAtMs} ms, after "${r.lastLogBeforePeak}"); all in FRR at ${r.allInFrrMs} ms; ${r.peakRssMbAfterSettle} MB ${values.settle} s later`);
     }
   }
   for (const s of summarize(variants, runs)) log(`${s.variant}: peaks ${s.peaks.join(', ')} MB (mean ${s.mean}, ${s.min}-${s.max}); ${values.settle} s later ${s.after.join(', ')} MB (mean ${s.afterMean})`);
@@ -177,7 +180,7 @@ function summarize(variants: readonly Variant[], runs: readonly RunResult[]) {
   return variants.map((v) => {
     const mine = runs.filter((r) => r.variant === v.label);
     const peaks = mine.map((r) => r.peakRssMb);
-    const after = mine.map((r) => r.peakRssMbAfter10s);
+    const after = mine.map((r) => r.peakRssMbAfterSettle);
     return { variant: v.label, entry: v.entry ?? 'dist/bin/barelb.js', flags: v.flags.join(' '), peaks, mean: mean(peaks), min: Math.min(...peaks), max: Math.max(...peaks), after, afterMean: mean(after) };
   });
 }
@@ -212,6 +215,7 @@ async function main(): Promise<void> {
   const variants = (values.variant ?? []).map(parseVariant);
   log('building dist/ (npm run build), as the image does');
   execFileSync(process.execPath, [join(import.meta.dirname, '../../node_modules/typescript/bin/tsc'), '-p', join(import.meta.dirname, '../../tsconfig.build.json')], { stdio: 'inherit' });
+  image = imageRuntime();
   const teardown = new Teardown();
   process.once('SIGINT', () => void teardown.run().finally(() => process.exit(130)));
   const runs: RunResult[] = [];
@@ -223,7 +227,6 @@ async function main(): Promise<void> {
     await installCrds(cp.kubeConfig);
     for (const ns of [SYSTEM, NS]) await api.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await api.create(`/apis/barelb.io/v1beta1/namespaces/${SYSTEM}/ipaddresspools`, pool());
-    const image = imageRuntime();
     const controller = BarelbProcess.start(['controller', '--kubeconfig', cp.kubeconfigPath, '--namespace', SYSTEM, '--no-leader-elect', '--metrics-address', CONTROLLER_METRICS], { label: 'controller', ...image });
     teardown.defer(async () => void (await controller.stop()));
     await waitReady(CONTROLLER_METRICS, 60_000);
