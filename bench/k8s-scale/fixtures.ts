@@ -64,9 +64,10 @@ export async function metricSum(address: string, name: string): Promise<number> 
   return text.split('\n').filter((l) => l.startsWith(name)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
-export async function waitReady(address: string, budgetMs: number): Promise<number> {
+export async function waitReady(address: string, budgetMs: number, gone: () => boolean = () => false): Promise<number> {
   const t0 = performance.now();
   while (performance.now() - t0 < budgetMs) {
+    if (gone()) throw new Error(`${address}: the process exited before it was ready`);
     const ok = await fetch(`http://${address}/readyz`).then((r) => r.ok, () => false);
     if (ok) return performance.now() - t0;
     await sleep(50);

@@ -56,7 +56,8 @@ const log = logger('speaker-ab');
 type Variant = { readonly label: string; readonly entry: string | undefined; readonly flags: readonly string[] };
 
 function parseVariant(spec: string): Variant {
-  const [label, entry = '', flags = ''] = spec.split('=');
+  // Split at the first two '=' only: a flag may hold one (--import=FILE).
+  const [, label, entry = '', flags = ''] = /^([^=]*)(?:=([^=]*)(?:=(.*))?)?$/.exec(spec) ?? [];
   if (label === undefined || label === '') throw new Error(`--variant ${spec}: expected LABEL=ENTRY[=FLAGS]`);
   return { label, entry: entry === '' ? undefined : entry, flags: flags.split(' ').filter((f) => f !== '') };
 }
@@ -117,7 +118,7 @@ async function runOnce(api: KubeClient, node: LanNode, variant: Variant, round: 
       if (s !== null) samples.push(s);
     }, 20);
     try {
-      await waitReady(SPEAKER_METRICS, 600_000);
+      await waitReady(SPEAKER_METRICS, 600_000, () => speaker.exited);
       const countNetworks = async () => (await frr.vtysh(['-c', 'show running-config'])).stdout.split('\n').filter((l) => l.trim().startsWith('network 2001:db8:1:')).length;
       let networks = await countNetworks();
       for (let i = 0; i < 300 && networks < N; i++) {
