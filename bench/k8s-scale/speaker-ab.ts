@@ -91,7 +91,8 @@ type RunResult = {
  * behind the RSS, which stays near its peak once reached: V8's heap pages vs malloc vs the binary). */
 function keepRunFiles(dir: string, name: string, speaker: BarelbProcess, samples: readonly Sample[]): void {
   mkdirSync(dir, { recursive: true });
-  copyFileSync(`/proc/${speaker.pid}/smaps`, join(dir, `${name}.smaps`));
+  // Read and written, not copied: copy_file_range on a /proc file copies nothing.
+  writeFileSync(join(dir, `${name}.smaps`), readFileSync(`/proc/${speaker.pid}/smaps`));
   copyFileSync(speaker.logPath, join(dir, `${name}.log`));
   writeFileSync(join(dir, `${name}.samples.tsv`), `ms\trss_kb\tanon_kb\tfile_kb\n${samples.map((x) => `${x.ms}\t${x.rss}\t${x.anon}\t${x.file}`).join('\n')}\n`);
 }
