@@ -13,7 +13,8 @@
 // as the first start on a cluster does.
 //
 // SPEC is `LABEL=ENTRY` or `LABEL=ENTRY=FLAGS`: ENTRY a built barelb.js (empty: dist/bin/barelb.js,
-// built first), FLAGS space-separated node flags added after the image's. Default: one variant,
+// built first), FLAGS space-separated node flags added after the image's, or NAME=VALUE words
+// added to the image's environment (MALLOC_MMAP_THRESHOLD_=131072). Default: one variant,
 // `image=`. --settle S (default 10): the peak is read again S seconds after FRR holds all, while the
 // status objects are still being written. Every run also samples RSS (anonymous and file-backed) every 20 ms: the report gives
 // when the peak came (ms after start) and the last log message before it.
@@ -53,13 +54,16 @@ const N = Number(values.services);
 const ROUNDS = Number(values.rounds);
 const log = logger('speaker-ab');
 
-type Variant = { readonly label: string; readonly entry: string | undefined; readonly flags: readonly string[] };
+type Variant = { readonly label: string; readonly entry: string | undefined; readonly flags: readonly string[]; readonly env: Readonly<Record<string, string>> };
 
 function parseVariant(spec: string): Variant {
   // Split at the first two '=' only: a flag may hold one (--import=FILE).
   const [, label, entry = '', flags = ''] = /^([^=]*)(?:=([^=]*)(?:=(.*))?)?$/.exec(spec) ?? [];
   if (label === undefined || label === '') throw new Error(`--variant ${spec}: expected LABEL=ENTRY[=FLAGS]`);
-  return { label, entry: entry === '' ? undefined : entry, flags: flags.split(' ').filter((f) => f !== '') };
+  const words = flags.split(' ').filter((f) => f !== '');
+  const isEnv = (w: string) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w);
+  const env = Object.fromEntries(words.filter(isEnv).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  return { label, entry: entry === '' ? undefined : entry, flags: words.filter((w) => !isEnv(w)), env };
 }
 
 type Sample = { readonly ms: number; readonly rss: number; readonly anon: number; readonly file: number };
@@ -110,7 +114,7 @@ async function runOnce(api: KubeClient, node: LanNode, variant: Variant, round: 
       'speaker', '--kubeconfig', kubeconfigPath, '--namespace', SYSTEM, '--node', 'node-1', '--no-l2',
       '--vtysh', [...inNs, '/usr/bin/vtysh'].join(' '), '--frr-reload', [...inNs, '/usr/lib/frr/frr-reload.py'].join(' '),
       '--frr-root', frrRoot(), '--frr-pathspace', frr.name, '--metrics-address', SPEAKER_METRICS,
-    ], { label: `speaker-${variant.label}`, built: true, ...(variant.entry === undefined ? {} : { entry: variant.entry }), nodeArgs: [...image.nodeArgs, ...variant.flags], env: image.env });
+    ], { label: `speaker-${variant.label}`, built: true, ...(variant.entry === undefined ? {} : { entry: variant.entry }), nodeArgs: [...image.nodeArgs, ...variant.flags], env: { ...image.env, ...variant.env } });
     const stopSpeaker = async () => void (await speaker.stop());
     teardown.defer(stopSpeaker);
     const samples: Sample[] = [];
@@ -183,7 +187,7 @@ function summarize(variants: readonly Variant[], runs: readonly RunResult[]) {
     const mine = runs.filter((r) => r.variant === v.label);
     const peaks = mine.map((r) => r.peakRssMb);
     const after = mine.map((r) => r.peakRssMbAfterSettle);
-    return { variant: v.label, entry: v.entry ?? 'dist/bin/barelb.js', flags: v.flags.join(' '), peaks, mean: mean(peaks), min: Math.min(...peaks), max: Math.max(...peaks), after, afterMean: mean(after) };
+    return { variant: v.label, entry: v.entry ?? 'dist/bin/barelb.js', flags: [...v.flags, ...Object.entries(v.env).map(([k, x]) => `${k}=${x}`)].join(' '), peaks, mean: mean(peaks), min: Math.min(...peaks), max: Math.max(...peaks), after, afterMean: mean(after) };
   });
 }
 
