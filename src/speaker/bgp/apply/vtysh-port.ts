@@ -3,11 +3,11 @@
 // configurable: tests run `ip netns exec NS chroot ROOT vtysh -N NAME`, production `vtysh`.
 import { chown, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { err, ok } from '../../../core/result.ts';
 import type { Result } from '../../../core/result.ts';
 import type { BatchOptions, FrrPort, PortFailure, PortFailureReason, PortResult } from './frr-port.ts';
 import { redact } from './redact.ts';
+import { runCommand } from './run-command.ts';
 import { readDaemons, readVtyshOutput } from './vtysh-output.ts';
 
 export interface VtyshPortOptions {
@@ -138,11 +138,11 @@ export class VtyshPort implements FrrPort {
 }
 
 async function execute(command: string, args: readonly string[], timeout: number): Promise<Result<Ran, PortFailure>> {
-  const result = await execa(command, args, { reject: false, timeout, forceKillAfterDelay: 2_000, stdin: 'ignore', all: true, env: { LC_ALL: 'C' } });
+  const result = await runCommand(command, args, { timeoutMs: timeout, killAfterMs: 2_000, env: { LC_ALL: 'C' } });
   const name = [command, ...args.slice(-2)].join(' ');
   if (result.timedOut) return failure('timeout', `${redact(name)} timed out after ${timeout} ms`, []);
-  if (result.exitCode === undefined) return failure('unreachable', `could not run ${command}: ${redact(result.shortMessage ?? '')}`, []);
-  return ok({ exitCode: result.exitCode, output: result.all ?? '' });
+  if (result.exitCode === undefined) return failure('unreachable', `could not run ${command}: ${redact(result.message)}`, []);
+  return ok({ exitCode: result.exitCode, output: result.all });
 }
 
 function failure(reason: PortFailureReason, message: string, details: readonly string[]): Result<never, PortFailure> {

@@ -1,7 +1,7 @@
 // The real FrrQuery: runs `vtysh -c CMD` (argument array, never a shell) with a timeout and parses
 // its stdout. A command prefix lets tests reach an FRR in a namespace and chroot.
 
-import { execa } from 'execa';
+import { runCommand } from '../apply/run-command.ts';
 import { FrrQueryError, type FrrQuery } from './frr-query.ts';
 
 export type VtyshQueryOptions = {
@@ -28,17 +28,11 @@ export function vtyshQuery(options: VtyshQueryOptions = {}): FrrQuery {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     async showJson(command) {
-      const result = await execa(file, [...prefixArgs, '-c', command], {
-        reject: false,
-        timeout,
-        forceKillAfterDelay: 1_000,
-        stdin: 'ignore',
-        // vtysh's messages are matched on their English text.
-        env: { LC_ALL: 'C' },
-      });
+      // vtysh's messages are matched on their English text.
+      const result = await runCommand(file, [...prefixArgs, '-c', command], { timeoutMs: timeout, killAfterMs: 1_000, env: { LC_ALL: 'C' } });
       const what = `${[file, ...prefixArgs].join(' ')} -c '${command}'`;
       if (result.timedOut) throw new FrrQueryError('timeout', `${what} timed out after ${timeout} ms`);
-      if (result.exitCode === undefined) throw new FrrQueryError('spawn-failed', `${what}: ${result.shortMessage}`);
+      if (result.exitCode === undefined) throw new FrrQueryError('spawn-failed', `${what}: ${result.message}`);
       if (result.exitCode !== 0) {
         throw new FrrQueryError('exit-status', `${what} exited ${result.exitCode}: ${excerpt(`${result.stdout}\n${result.stderr}`)}`);
       }
