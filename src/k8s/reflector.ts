@@ -160,11 +160,17 @@ export class Reflector<T = WireObject> {
       const value = old !== undefined && sameVersion(versionOf(old), resourceVersionOf(o)) ? old : keep(o);
       return [this.#ownKey(key, value), value] as const;
     });
-    const fresh = new Map(listed.items);
-    const changed = fresh.size !== this.#cache.size || [...fresh].some(([k, o]) => this.#cache.get(k) !== o);
+    // Compared and copied in place: a second map of the listed items (10 000 entries at scale)
+    // would be garbage of the size of the cache at every list, the first one included.
+    const items = listed.items;
+    let changed = items.length !== this.#cache.size;
+    for (let i = 0; !changed && i < items.length; i++) {
+      const [k, o] = items[i] as (typeof items)[number];
+      changed = this.#cache.get(k) !== o;
+    }
     if (changed) {
       this.#cache.clear();
-      for (const [k, o] of fresh) this.#cache.set(k, o);
+      for (const [k, o] of items) this.#cache.set(k, o);
       this.#listed = null;
     }
     if (!this.#synced) {
