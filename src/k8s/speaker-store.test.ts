@@ -57,4 +57,21 @@ describe('k8sSpeakerStore', () => {
     abort.abort();
     await run;
   });
+
+  it('calls onFirstSync once, after every kind is listed and before the first snapshot', async () => {
+    const kube = new FakeKube();
+    const lists: Record<string, readonly WireObject[]> = { services: [service('web', '10', '203.0.113.1', 'main')], pools: [pool] };
+    for (const kind of Object.keys(speakerPaths(NS))) kube.lists.push({ items: lists[kind] ?? [], resourceVersion: '30' });
+    const order: string[] = [];
+    const store = k8sSpeakerStore({ client: kube, namespace: NS, logger: recordingLogger(), clock: { sleep: async () => undefined }, onFirstSync: () => order.push(`first sync after ${kube.lists.length} lists left`) });
+    const abort = new AbortController();
+    const run = store.watch(async (s) => void order.push(`snapshot of ${s.objects.length}`), abort.signal);
+    while (order.length < 2) await tick();
+    await kube.watching();
+    store.set.poke();
+    while (order.length < 3) await tick();
+    expect(order).to.deep.equal(['first sync after 0 lists left', 'snapshot of 2', 'snapshot of 2']);
+    abort.abort();
+    await run;
+  });
 });

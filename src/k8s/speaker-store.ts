@@ -21,6 +21,11 @@ export type K8sSpeakerStoreOptions = {
   readonly logger: ReflectorLogger;
   readonly clock: ReflectorClock;
   readonly onListWatchError?: (kind: string, error: ApiError) => void;
+  /**
+   * Called once, when every kind has been listed and before the first snapshot is built: the
+   * command asks V8 for a full collection there (see speaker-command.ts).
+   */
+  readonly onFirstSync?: () => void;
 };
 
 export const speakerPaths = (ns: string) => ({
@@ -77,5 +82,13 @@ export function k8sSpeakerStore(o: K8sSpeakerStoreOptions): SpeakerStore & { rea
     }
     return { objects: set.concat(kinds), loadErrors: [], allocations: held.allocations };
   };
-  return { set, watch: (onSnapshot, signal) => set.run(() => onSnapshot(snapshot()), signal) };
+  let synced = false;
+  const onChange = (onSnapshot: (s: SpeakerSnapshot) => Promise<void>) => () => {
+    if (!synced) {
+      synced = true;
+      o.onFirstSync?.();
+    }
+    return onSnapshot(snapshot());
+  };
+  return { set, watch: (onSnapshot, signal) => set.run(onChange(onSnapshot), signal) };
 }
