@@ -101,7 +101,8 @@ async function onKubernetes(o: SpeakerCommandOptions, logger: Logger): Promise<K
  * EndpointSlice as the API server sent it, ~50 MB of JSON at 10 000 Services); the first round
  * then allocates a cluster-sized set of maps and the frr.conf batch on top, and where V8's next
  * collection falls decides how far the heap grows: the speaker's peak RSS at 10 000 Services
- * spread over 107-123 MB. Collecting once there costs ~10-20 ms once (bench/k8s-scale/README.md).
+ * spread over 103-123 MB. One collection there (V8's full collections of this heap take 6-15 ms
+ * in --trace-gc) lowered it ~2 MB on average (bench/k8s-scale/README.md, "Later that evening").
  */
 function collectAfterLists(logger: Logger): void {
   const gc = (globalThis as { gc?: () => void }).gc;
