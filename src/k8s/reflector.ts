@@ -163,11 +163,7 @@ export class Reflector<T = WireObject> {
     // Compared and copied in place: a second map of the listed items (10 000 entries at scale)
     // would be garbage of the size of the cache at every list, the first one included.
     const items = listed.items;
-    let changed = items.length !== this.#cache.size;
-    for (let i = 0; !changed && i < items.length; i++) {
-      const [k, o] = items[i] as (typeof items)[number];
-      changed = this.#cache.get(k) !== o;
-    }
+    const changed = items.length !== this.#cache.size || items.some(([k, o]) => this.#cache.get(k) !== o);
     if (changed) {
       this.#cache.clear();
       for (const [k, o] of items) this.#cache.set(k, o);

@@ -83,12 +83,12 @@ export function k8sSpeakerStore(o: K8sSpeakerStoreOptions): SpeakerStore & { rea
     return { objects: set.concat(kinds), loadErrors: [], allocations: held.allocations };
   };
   let synced = false;
-  const onChange = (onSnapshot: (s: SpeakerSnapshot) => Promise<void>) => () => {
+  const round = (onSnapshot: (s: SpeakerSnapshot) => Promise<void>) => {
     if (!synced) {
       synced = true;
       o.onFirstSync?.();
     }
     return onSnapshot(snapshot());
   };
-  return { set, watch: (onSnapshot, signal) => set.run(onChange(onSnapshot), signal) };
+  return { set, watch: (onSnapshot, signal) => set.run(() => round(onSnapshot), signal) };
 }

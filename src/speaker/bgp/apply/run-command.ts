@@ -14,7 +14,7 @@ export type RunOptions = {
   readonly env?: Readonly<Record<string, string>>;
 };
 
-export type Ran = {
+export type CommandResult = {
   /** The exit status; undefined when the command could not start or a signal ended it. */
   readonly exitCode: number | undefined;
   /** Whether the deadline ended it. */
@@ -31,7 +31,7 @@ export type Ran = {
 const withoutFinalNewline = (text: string): string => (text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text);
 
 /** Never rejects: a command that cannot start resolves with exitCode undefined and the reason. */
-export function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<Ran> {
+export function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<CommandResult> {
   return new Promise((resolve) => {
     const stdout: string[] = [];
     const stderr: string[] = [];
